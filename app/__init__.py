@@ -1,0 +1,61 @@
+"""Signpost: an open-data community services directory and Open Referral (HSDS 3.0) API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask, Response, request
+from flask_smorest import Api
+from marshmallow import Schema
+
+from schemas.page import ErrorSchema
+
+from .api import register_api
+from .config import load_config
+from .db import Database, close_session
+from .errors import register_error_handlers
+
+__version__ = "0.1.0"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The application factory: config, database, API, error handlers, in that order."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    app.json.sort_keys = False
+    app.extensions["signpost_db"] = Database(app.config["DATABASE_URL"])
+    app.teardown_appcontext(close_session)
+
+    api = SignpostApi(
+        app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)}
+    )
+    register_api(api)
+    register_error_handlers(app)
+    app.after_request(add_read_api_headers)
+    return app
+
+
+class SignpostApi(Api):
+    """flask-smorest's Api, documenting our one error format for every error response."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+
+def schema_name(schema: type[Schema] | Schema) -> str | None:
+    """OpenAPI component name: the class name without "Schema"; a schema instance
+    narrowed with only/exclude is inlined rather than clashing with the full one."""
+    if isinstance(schema, Schema) and (schema.only or schema.exclude):
+        return None
+    cls = schema if isinstance(schema, type) else type(schema)
+    return cls.__name__.removesuffix("Schema")
+
+
+def add_read_api_headers(response: Response) -> Response:
+    """The read API is open data: any site may fetch it (CORS) and cache it briefly."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        response.headers.setdefault("Access-Control-Allow-Origin", "*")
+        if response.status_code == 200:
+            response.headers.setdefault("Cache-Control", "public, max-age=60")
+    return response

@@ -1,0 +1,21 @@
+"""The HSDS 3.0 read API: one flask-smorest blueprint per resource, registered in order."""
+
+from flask_smorest import Api
+
+from . import organizations, root, service_at_locations, services, taxonomies, taxonomy_terms
+from .locations import blp as locations_blp
+
+BLUEPRINTS = [
+    root.blp,
+    services.blp,
+    service_at_locations.blp,
+    organizations.blp,
+    locations_blp,
+    taxonomies.blp,
+    taxonomy_terms.blp,
+]
+
+
+def register_api(api: Api) -> None:
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)

@@ -1,0 +1,24 @@
+"""GET /locations/{id}."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.db import get_session
+from app.services.locations import get_location
+from schemas.location import LocationSchema
+from schemas.page import ErrorSchema
+
+from .responses import object_response, require_uuid
+
+blp = Blueprint("locations", __name__, url_prefix="/locations", description="Locations")
+
+
+@blp.route("/<location_id>")
+class LocationById(MethodView):
+    @blp.response(200, LocationSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="No location with that id")
+    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    def get(self, location_id):
+        """One location with its addresses, phones, schedules and accessibility"""
+        location = get_location(get_session(), require_uuid(location_id))
+        return object_response(location, LocationSchema())

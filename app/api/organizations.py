@@ -1,0 +1,50 @@
+"""GET /organizations and GET /organizations/{id}."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.db import get_session
+from app.services.organizations import get_organization, list_organizations
+from schemas.organization import (
+    OrganizationDetailSchema,
+    OrganizationFullSchema,
+    OrganizationSchema,
+    OrganizationWithServicesSchema,
+)
+from schemas.page import ErrorSchema, OrganizationArgs, OrganizationListArgs, page_of
+
+from .responses import object_response, page_response, require_uuid
+
+blp = Blueprint("organizations", __name__, url_prefix="/organizations", description="Organizations")
+
+
+@blp.route("")
+class Organizations(MethodView):
+    @blp.arguments(OrganizationListArgs, location="query")
+    @blp.response(200, page_of(OrganizationSchema, "OrganizationPage"))
+    @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+    def get(self, args):
+        """A page of organizations"""
+        full = args["full"] or args["full_service"]
+        page = list_organizations(
+            get_session(), args.get("search"), args["page"], args["per_page"], full=full
+        )
+        schema = OrganizationDetailSchema() if full else OrganizationSchema()
+        return page_response(page, schema)
+
+
+@blp.route("/<organization_id>")
+class OrganizationById(MethodView):
+    @blp.arguments(OrganizationArgs, location="query")
+    @blp.response(200, OrganizationFullSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="No organization with that id")
+    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    def get(self, args, organization_id):
+        """One organization with its locations and services (full_service: fully nested)"""
+        organization = get_organization(
+            get_session(), require_uuid(organization_id), args["full_service"]
+        )
+        schema = (
+            OrganizationFullSchema() if args["full_service"] else OrganizationWithServicesSchema()
+        )
+        return object_response(organization, schema)

@@ -1,0 +1,36 @@
+"""Turning domain results into JSON responses: the HSDS page envelope, single objects."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Response, jsonify
+from marshmallow import Schema
+
+from app.errors import Unprocessable
+from app.services.paging import Page
+
+
+def page_response(page: Page, schema: Schema) -> Response:
+    return jsonify(page.envelope(schema.dump(page.items, many=True)))
+
+
+def object_response(obj: Any, schema: Schema) -> Response:
+    return jsonify(schema.dump(obj))
+
+
+def require_uuid(value: str, name: str = "id") -> str:
+    """The path id as a canonical UUID string; 422 naming the parameter if it is not one."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise Unprocessable(
+            f"Invalid path parameter '{name}': '{value}' is not a UUID.",
+            {"path": {name: ["Not a valid UUID."]}},
+        ) from None
+
+
+def optional_str(value: object) -> str | None:
+    """A parsed UUID argument as the string the domain layer compares with."""
+    return str(value) if value is not None else None

@@ -1,0 +1,26 @@
+"""GET / : what this API is (HSDS version, profile, where its OpenAPI document is)."""
+
+from flask import current_app, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+blp = Blueprint("root", __name__, url_prefix="/", description="About this API")
+
+
+class RootSchema(Schema):
+    version = fields.String(required=True)
+    profile = fields.String(required=True)
+    openapi_url = fields.String(required=True)
+
+
+@blp.route("/")
+class Root(MethodView):
+    @blp.response(200, RootSchema)
+    def get(self):
+        """HSDS version, profile and OpenAPI URL of this API"""
+        return {
+            "version": "3.0",
+            "profile": current_app.config["SIGNPOST_PROFILE_URL"],
+            "openapi_url": url_for("api-docs.openapi_json", _external=True),
+        }

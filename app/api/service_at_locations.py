@@ -1,0 +1,45 @@
+"""GET /service_at_locations and GET /service_at_locations/{id}."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.db import get_session
+from app.services.services import get_service_at_location, list_service_at_locations
+from schemas.page import ErrorSchema, ServiceAtLocationListArgs, page_of
+from schemas.service import ServiceAtLocationFullSchema, ServiceAtLocationListSchema
+
+from .responses import object_response, page_response, require_uuid
+from .services import filters_from
+
+blp = Blueprint(
+    "service_at_locations",
+    __name__,
+    url_prefix="/service_at_locations",
+    description="Services at the locations where they are delivered",
+)
+
+
+@blp.route("")
+class ServiceAtLocations(MethodView):
+    @blp.arguments(ServiceAtLocationListArgs, location="query")
+    @blp.response(200, page_of(ServiceAtLocationListSchema, "ServiceAtLocationPage"))
+    @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+    def get(self, args):
+        """A page of service_at_locations, filtered like /services"""
+        full = args["full"]
+        page = list_service_at_locations(
+            get_session(), filters_from(args), args["page"], args["per_page"], full=full
+        )
+        schema = ServiceAtLocationFullSchema() if full else ServiceAtLocationListSchema()
+        return page_response(page, schema)
+
+
+@blp.route("/<sal_id>")
+class ServiceAtLocationById(MethodView):
+    @blp.response(200, ServiceAtLocationFullSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="No service_at_location with that id")
+    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    def get(self, sal_id):
+        """One service_at_location with its location and full service"""
+        sal = get_service_at_location(get_session(), require_uuid(sal_id))
+        return object_response(sal, ServiceAtLocationFullSchema())

@@ -1,0 +1,45 @@
+"""GET /taxonomy_terms and GET /taxonomy_terms/{id}."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.db import get_session
+from app.services.taxonomies import get_taxonomy_term, list_taxonomy_terms
+from schemas.page import ErrorSchema, TaxonomyTermListArgs, page_of
+from schemas.taxonomy import TaxonomyTermSchema
+
+from .responses import object_response, optional_str, page_response, require_uuid
+
+blp = Blueprint(
+    "taxonomy_terms", __name__, url_prefix="/taxonomy_terms", description="Taxonomy terms"
+)
+
+
+@blp.route("")
+class TaxonomyTerms(MethodView):
+    @blp.arguments(TaxonomyTermListArgs, location="query")
+    @blp.response(200, page_of(TaxonomyTermSchema, "TaxonomyTermPage"))
+    @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+    def get(self, args):
+        """A page of taxonomy terms (top_only: no parent; parent_id: children of one term)"""
+        page = list_taxonomy_terms(
+            get_session(),
+            args.get("search"),
+            args["page"],
+            args["per_page"],
+            taxonomy_id=optional_str(args.get("taxonomy_id")),
+            parent_id=optional_str(args.get("parent_id")),
+            top_only=args["top_only"],
+        )
+        return page_response(page, TaxonomyTermSchema())
+
+
+@blp.route("/<term_id>")
+class TaxonomyTermById(MethodView):
+    @blp.response(200, TaxonomyTermSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="No taxonomy term with that id")
+    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    def get(self, term_id):
+        """One taxonomy term"""
+        term = get_taxonomy_term(get_session(), require_uuid(term_id))
+        return object_response(term, TaxonomyTermSchema())

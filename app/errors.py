@@ -1,0 +1,114 @@
+"""The one error format: every 4xx and 5xx is `{code, status, message, errors}`.
+
+`code` is the HTTP status number, `status` its phrase, `message` one sentence naming
+what was wrong (the parameter, the ID), `errors` the field-by-field details (possibly
+empty). The domain raises the exceptions below; views never build error responses.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class SignpostError(Exception):
+    """Base of the errors the domain raises; each maps to one HTTP status."""
+
+    code = 400
+
+    def __init__(self, message: str, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class BadRequest(SignpostError):
+    code = 400
+
+
+class Unauthorized(SignpostError):
+    code = 401
+
+
+class Forbidden(SignpostError):
+    code = 403
+
+
+class NotFound(SignpostError):
+    code = 404
+
+
+class Conflict(SignpostError):
+    code = 409
+
+
+class Unprocessable(SignpostError):
+    code = 422
+
+
+def error_response(code: int, message: str, errors: dict[str, Any] | None = None):
+    body = {
+        "code": code,
+        "status": HTTPStatus(code).phrase,
+        "message": message,
+        "errors": errors or {},
+    }
+    return jsonify(body), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(SignpostError, _handle_signpost_error)
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(Exception, _handle_unexpected)
+
+
+def _handle_signpost_error(exc: SignpostError) -> ResponseReturnValue:
+    return error_response(exc.code, exc.message, exc.errors)
+
+
+def _handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
+    code = exc.code or 500
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages") or {}
+    if messages:
+        return error_response(code, describe_validation_errors(messages), messages)
+    message = data.get("message") or exc.description or HTTPStatus(code).phrase
+    response, status = error_response(code, message)
+    for name, value in exc.get_headers() if hasattr(exc, "get_headers") else []:
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    return response, status
+
+
+def _handle_unexpected(exc: Exception) -> ResponseReturnValue:
+    log.exception("unhandled error", exc_info=exc)
+    return error_response(500, "Something went wrong on our side; it has been logged.")
+
+
+def describe_validation_errors(messages: dict[str, Any]) -> str:
+    """One sentence naming each bad parameter, e.g. "Invalid query parameter 'page': ..."."""
+    parts = []
+    for location, fields in messages.items():
+        if not isinstance(fields, dict):
+            parts.append(f"Invalid {location}: {_first(fields)}")
+            continue
+        where = "query parameter" if location == "query" else f"{location} field"
+        for name, problems in fields.items():
+            parts.append(f"Invalid {where} '{name}': {_first(problems)}")
+    return "; ".join(parts) or "Invalid request."
+
+
+def _first(problems: Any) -> str:
+    if isinstance(problems, list) and problems:
+        return str(problems[0])
+    if isinstance(problems, dict) and problems:
+        key, value = next(iter(problems.items()))
+        return f"{key}: {_first(value)}"
+    return str(problems)

@@ -1,0 +1,42 @@
+"""SQLAlchemy 2 models: the HSDS 3.0 tables (names and fields as in the HSDS schemas),
+plus provenance (source, source_record) and reference geography (postcode, area)."""
+
+from .base import Base, new_id
+from .contact import Contact, Language, Phone, Schedule
+from .geo import Area, Postcode
+from .location import Accessibility, Address, Location
+from .organization import Organization, OrganizationIdentifier, Program
+from .provenance import Source, SourceRecord, stable_id
+from .service import CostOption, Funding, RequiredDocument, Service, ServiceArea, ServiceAtLocation
+from .taxonomy import Attribute, MetadataEntry, MetaTableDescription, Taxonomy, TaxonomyTerm
+
+__all__ = [
+    "Accessibility",
+    "Address",
+    "Area",
+    "Attribute",
+    "Base",
+    "Contact",
+    "CostOption",
+    "Funding",
+    "Language",
+    "Location",
+    "MetaTableDescription",
+    "MetadataEntry",
+    "Organization",
+    "OrganizationIdentifier",
+    "Phone",
+    "Postcode",
+    "Program",
+    "RequiredDocument",
+    "Schedule",
+    "Service",
+    "ServiceArea",
+    "ServiceAtLocation",
+    "Source",
+    "SourceRecord",
+    "Taxonomy",
+    "TaxonomyTerm",
+    "new_id",
+    "stable_id",
+]

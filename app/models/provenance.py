@@ -1,0 +1,69 @@
+"""What HSDS lacks for a merged directory: where every record came from.
+
+A `Source` is a directory we import from; a `SourceRecord` is one record exactly as that
+source gave it (raw payload kept), with the source's own ID and the merged HSDS objects
+it maps to. Every later feature (dedupe, survivorship, dumps, licences) reads these.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, fk, text
+
+if TYPE_CHECKING:
+    from .service import Service
+
+# Fixed namespace so the same source name and record key give the same IDs everywhere.
+SIGNPOST_NAMESPACE = uuid.UUID("5b0f6d1e-8f3c-4e52-9a47-51c2a7e0d3b1")
+
+
+def stable_id(*parts: str) -> str:
+    """A uuid5 of the parts: the same source record always gets the same merged IDs."""
+    return str(uuid.uuid5(SIGNPOST_NAMESPACE, "\x1f".join(parts)))
+
+
+class Source(Base):
+    __tablename__ = "source"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)  # slug: "careplace-camden"
+    title: Mapped[str | None] = text()  # "CarePlace (Camden)"
+    format: Mapped[str | None] = text()  # careplace, lvsc, hsds, oruk, datapackage, csv
+    url: Mapped[str | None] = text()
+    licence: Mapped[str | None] = text()  # "OGL-UK-3.0", "CC-BY-4.0", "not for redistribution"
+    attribution: Mapped[str | None] = text()
+    redistributable: Mapped[bool] = mapped_column(Boolean, default=True)
+    priority: Mapped[int] = mapped_column(Integer, default=100)  # lower wins in survivorship
+    last_imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    records: Mapped[list[SourceRecord]] = relationship(back_populates="source")
+
+
+class SourceRecord(Base):
+    __tablename__ = "source_record"
+    __table_args__ = (UniqueConstraint("source_id", "key", name="uq_source_record_key"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("source.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(Text)  # the source's own ID for the record
+    position: Mapped[str | None] = text()  # where it was last read: "line 12"
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON)  # as the source gave it
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)  # normalised HSDS service dict
+    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(Text, default="active")  # active | withdrawn
+    service_id: Mapped[str | None] = fk("service.id", ondelete="SET NULL")
+    organization_id: Mapped[str | None] = fk("organization.id", ondelete="SET NULL")
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    source: Mapped[Source] = relationship(back_populates="records")
+    service: Mapped[Service | None] = relationship()

@@ -1,0 +1,29 @@
+"""The small hand-written set of real-looking London services shipped for demos and tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app import search
+from importers.publish import publish_service
+
+SAMPLE_SERVICES = Path(__file__).parent / "data" / "sample_services.json"
+
+
+def load_services(session: Session, services: list[dict[str, Any]]) -> int:
+    """Publish HSDS service dicts that already carry their IDs, and index them."""
+    now = dt.datetime.now(dt.UTC)
+    for service in services:
+        publish_service(session, service, modified=now)
+    session.flush()
+    search.index_services(session, [service["id"] for service in services])
+    return len(services)
+
+
+def load_sample(session: Session) -> int:
+    return load_services(session, json.loads(SAMPLE_SERVICES.read_text()))

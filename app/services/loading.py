@@ -1,0 +1,92 @@
+"""Eager-loading options for each nested HSDS response shape.
+
+selectinload issues one query per relationship level for a whole page, never one per row.
+Each function takes the loader path it hangs under (None at the top level).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import selectinload
+
+from app.models import (
+    Attribute,
+    Contact,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+
+
+def _loader(path: Any = None):
+    return path.selectinload if path is not None else selectinload
+
+
+def with_terms(load: Any) -> Any:
+    """An attributes load extended to each attribute's term and that term's taxonomy."""
+    return load.selectinload(Attribute.taxonomy_term).selectinload(TaxonomyTerm.taxonomy_detail)
+
+
+def location_options(path: Any = None) -> list[Any]:
+    rel = _loader(path)
+    return [
+        rel(Location.addresses),
+        rel(Location.accessibility),
+        rel(Location.phones).selectinload(Phone.languages),
+        rel(Location.schedules),
+        rel(Location.languages),
+        rel(Location.contacts).selectinload(Contact.phones),
+        with_terms(rel(Location.attributes)),
+    ]
+
+
+def organization_detail_options(path: Any = None) -> list[Any]:
+    rel = _loader(path)
+    return [
+        rel(Organization.funding),
+        rel(Organization.contacts).selectinload(Contact.phones),
+        rel(Organization.phones).selectinload(Phone.languages),
+        rel(Organization.programs),
+        rel(Organization.organization_identifiers),
+        with_terms(rel(Organization.attributes)),
+    ]
+
+
+def service_list_options() -> list[Any]:
+    return [selectinload(Service.organization), selectinload(Service.program)]
+
+
+def service_at_location_options(path: Any = None) -> list[Any]:
+    rel = _loader(path)
+    return [
+        rel(ServiceAtLocation.contacts).selectinload(Contact.phones),
+        rel(ServiceAtLocation.phones).selectinload(Phone.languages),
+        rel(ServiceAtLocation.schedules),
+        with_terms(rel(ServiceAtLocation.attributes)),
+        *location_options(rel(ServiceAtLocation.location)),
+    ]
+
+
+def service_full_options(path: Any = None, with_locations: bool = True) -> list[Any]:
+    rel = _loader(path)
+    options = [
+        rel(Service.phones).selectinload(Phone.languages),
+        rel(Service.schedules),
+        rel(Service.service_areas),
+        rel(Service.languages),
+        *organization_detail_options(rel(Service.organization)),
+        rel(Service.funding),
+        rel(Service.cost_options),
+        rel(Service.program),
+        rel(Service.required_documents),
+        rel(Service.contacts).selectinload(Contact.phones),
+        with_terms(rel(Service.attributes)),
+        rel(Service.metadata_entries),
+    ]
+    if with_locations:
+        options += service_at_location_options(rel(Service.service_at_locations))
+    return options

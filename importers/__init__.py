@@ -1,0 +1,1 @@
+"""Importers: one small reader per source format, on one shared pipeline (pipeline.py)."""

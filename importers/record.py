@@ -1,0 +1,57 @@
+"""The common intermediate record every reader yields.
+
+A reader is a function ``read_<format>(path, ...) -> Iterator[Record | RecordError]`` that
+streams (never loads a whole 100,000-row file into lists) and raises SourceFormatError
+when the file as a whole is unreadable.
+
+A reader only knows its file format. It turns each row/placemark/feed item into a
+`Record` whose `service` is an HSDS 3.0 service object (a plain dict, the same shape
+as GET /services/{id}), as complete as the source allows. Free text the source gives
+where HSDS wants structure is left where HSDS keeps text, and the shared normaliser
+derives the structure from it:
+
+- opening times text  -> ``service["schedules"] = [{"description": text}]``
+  (or on a service_at_location / location); normalise parses it into byday/opens_at/closes_at.
+- cost text           -> ``service["fees_description"]``; normalise adds ``cost_options``.
+- age text            -> ``service["eligibility_description"]``; normalise sets minimum/maximum_age.
+- areas covered       -> ``service["service_areas"] = [{"name": "Camden"}]``.
+- source categories   -> ``service["attributes"] =
+  [{"taxonomy_term": {"name": ..., "taxonomy": ...}}]``.
+- fields HSDS has no column for (referral route, evaluation, ...) ->
+  ``service["attributes"] = [{"taxonomy_term": {"name": <field name>, ...}, "value": <text>}]``.
+
+IDs inside `service` are the *source's own* IDs (or absent); the pipeline replaces them
+with stable uuid5 IDs derived from the source name and `key`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Record:
+    """One record as a source gave it, mapped into HSDS shape."""
+
+    key: str  # the source's own stable ID for this record (e.g. CarePlace Service ID + location)
+    position: str  # where it was read, for error reports: "line 12", "placemark 4", "item 37"
+    raw: dict[str, Any]  # the payload exactly as read (strings as in the file)
+    service: dict[str, Any]  # HSDS 3.0 service object, nested organization and service_at_locations
+
+
+@dataclass
+class RecordError:
+    """A record a reader could not turn into a Record; the import reports it and goes on."""
+
+    position: str
+    reason: str
+    key: str | None = None
+    field: str | None = None
+
+
+class SourceFormatError(Exception):
+    """The file as a whole cannot be read (truncated XML, no recognisable columns, too big).
+
+    The message is one sentence a user can act on, naming the file.
+    """

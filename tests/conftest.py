@@ -1,0 +1,115 @@
+"""Fixtures: `app`, `client`, `runner`, `session`, parametrised over SQLite and PostGIS.
+
+Every database test runs once per engine. The PostGIS run needs a PostgreSQL with the
+postgis extension at SIGNPOST_TEST_POSTGRES_URL (default: the local `signpost_test`
+database). Locally it is skipped with a reason when none is reachable; in CI (CI set)
+it fails instead, so PostGIS tests can never silently skip there.
+
+Each test runs inside one outer transaction that is rolled back afterwards, so tests
+see only their own data and need no clean-up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import create_app, migrate
+from app.db import make_engine
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "app" / "data" / "sample_services.json"
+POSTGRES_URL = os.environ.get(
+    "SIGNPOST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/signpost_test"
+)
+IN_CI = bool(os.environ.get("CI"))
+
+
+def _postgis_engine() -> Engine:
+    engine = make_engine(POSTGRES_URL)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    except OperationalError as exc:
+        reason = f"PostgreSQL/PostGIS not usable at {POSTGRES_URL}: {exc.orig}"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return engine
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgis"])
+def engine(request, tmp_path_factory) -> Iterator[Engine]:
+    """A freshly migrated database of each kind, shared by the whole session."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'signpost.db'}")
+    else:
+        engine = _postgis_engine()
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine):
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+@pytest.fixture
+def session_factory(connection) -> sessionmaker[Session]:
+    return sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+def session(session_factory) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def app(engine, session_factory, tmp_path):
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+    )
+    app.extensions["signpost_db"].engine = engine
+    app.extensions["signpost_db"].sessionmaker = session_factory
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def sample_services() -> list[dict]:
+    return json.loads(SAMPLE.read_text())
+
+
+@pytest.fixture
+def sample(session, sample_services) -> list[dict]:
+    """The hand-written sample services, published and indexed."""
+    from app.sample import load_services
+
+    load_services(session, sample_services)
+    session.commit()
+    return sample_services
