@@ -6,11 +6,17 @@ User mistakes raise click.ClickException with a sentence, never a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
+
+from importers.formats import FORMATS, read_source
+from importers.pipeline import ImportReport, SourceSpec, run_import
+from importers.record import SourceFormatError
+from importers.report import write_problems
 
 from . import create_app, migrate
 from .db import get_db
@@ -72,3 +78,91 @@ def sample() -> None:
     with session.begin():
         count = load_sample(session)
     click.echo(f"Loaded {count} sample services.")
+
+
+@cli.command("import")
+@click.argument("format_name", metavar="FORMAT", type=click.Choice(sorted(FORMATS)))
+@click.argument("location", metavar="PATH_OR_URL")
+@click.option("--source", "source_name", help="Source name (slug); default: FORMAT-FILENAME.")
+@click.option("--title", help="Human name of the source, e.g. 'CarePlace (Camden)'.")
+@click.option("--url", help="Where the source is published.")
+@click.option("--licence", help="e.g. OGL-UK-3.0, CC-BY-4.0, 'not for redistribution'.")
+@click.option("--attribution", help="Attribution text the licence asks for.")
+@click.option("--not-redistributable", is_flag=True, help="Keep this source out of open dumps.")
+@click.option("--priority", type=int, help="Survivorship priority (lower wins).")
+@click.option("--mapping", type=click.Path(exists=True, path_type=Path), help="csv: mapping.")
+@click.option("--borough", help="careplace: the borough the export is from.")
+@click.option("--partial", is_flag=True, help="Not a full export: withdraw nothing.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write rejections and warnings to this CSV file.",
+)
+@click.option("--silent", is_flag=True, help="No progress bar.")
+def import_command(
+    format_name: str,
+    location: str,
+    source_name: str | None,
+    title,
+    url,
+    licence,
+    attribution,
+    not_redistributable: bool,
+    priority,
+    mapping,
+    borough,
+    partial: bool,
+    report_path: Path | None,
+    silent: bool,
+) -> None:
+    """Import a source file or feed (one transaction; re-running changes nothing)."""
+    spec = SourceSpec(
+        name=source_name or default_source_name(format_name, location),
+        format=format_name,
+        title=title,
+        url=url,
+        licence=licence,
+        attribution=attribution,
+        redistributable=not not_redistributable,
+        priority=priority,
+    )
+    report = import_source(spec, location, mapping, borough, full=not partial, silent=silent)
+    click.echo(report.summary())
+    for problem in [p for p in report.problems if p.kind == "rejected"][:20]:
+        click.echo(f"  rejected {Path(location).name} {problem.position}: {problem.reason}")
+    if report_path:
+        count = write_problems(report, Path(location).name, report_path)
+        click.echo(f"Wrote {count} problems to {report_path}")
+
+
+def default_source_name(format_name: str, location: str) -> str:
+    stem = Path(location.rstrip("/")).stem or "feed"
+    return f"{format_name}-" + "-".join(re.findall(r"[a-z0-9]+", stem.lower()))
+
+
+def import_source(
+    spec: SourceSpec,
+    location: str,
+    mapping: Path | None,
+    borough: str | None,
+    full: bool = True,
+    silent: bool = True,
+) -> ImportReport:
+    """Run one import in one transaction; a bad file leaves the database as it was."""
+    fmt = FORMATS[spec.format]
+    session = get_db().sessionmaker()
+    try:
+        with session.begin():
+            items = read_source(spec.format, location, mapping, borough)
+            with click.progressbar(
+                items,
+                label=f"Importing {spec.name}",
+                hidden=silent,
+                item_show_func=lambda _item: None,
+            ) as bar:
+                return run_import(session, spec, bar, full=full, keep_ids=fmt.keep_ids)
+    except (SourceFormatError, ValueError, OSError) as exc:
+        raise click.ClickException(f"Nothing was imported: {exc}") from exc
+    finally:
+        session.close()

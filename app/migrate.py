@@ -46,7 +46,7 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the database to `revision`; safe to run on every deploy (a no-op when current)."""
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection=connection), revision)

@@ -10,18 +10,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app import search
-from importers.publish import publish_service
+from importers.publish import publish_services
 
 SAMPLE_SERVICES = Path(__file__).parent / "data" / "sample_services.json"
 
 
 def load_services(session: Session, services: list[dict[str, Any]]) -> int:
     """Publish HSDS service dicts that already carry their IDs, and index them."""
-    now = dt.datetime.now(dt.UTC)
-    for service in services:
-        publish_service(session, service, modified=now)
-    session.flush()
-    search.index_services(session, [service["id"] for service in services])
+    ids = publish_services(session, services, modified=dt.datetime.now(dt.UTC))
+    search.index_services(session, ids)
+    session.expire_all()
     return len(services)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
+from types import SimpleNamespace
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,7 +99,10 @@ def client(app):
 
 @pytest.fixture
 def runner(app):
-    return app.test_cli_runner()
+    """Invokes the `signpost` command (app.cli.cli) against the test app."""
+    from app.cli import cli
+
+    return SimpleNamespace(invoke=partial(app.test_cli_runner().invoke, cli))
 
 
 @pytest.fixture

@@ -1,0 +1,99 @@
+"""Import benchmark: N generated CarePlace rows into a fresh database through the pipeline.
+
+    .venv/bin/python bench/import.py --rows 100000            # SQLite file in a temp dir
+    .venv/bin/python bench/import.py --rows 100000 --database postgresql+psycopg://...
+
+Prints rows, seconds, records/s for the first import and for a re-import (all unchanged),
+and the process's peak RSS. Targets (issue 3): >= 2,000 records/s on SQLite, peak RSS < 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from app import create_app, migrate
+from app.db import get_db
+from importers.careplace import read_careplace
+from importers.pipeline import SourceSpec, run_import
+
+HEADER = [
+    "Provider ID", "Provider name", "Service ID", "Service name", "Description", "Categories",
+    "Area covered", "Address line 1", "Town", "Postcode", "Telephone", "Email", "Website",
+    "Cost", "Opening times", "Age range", "Last updated", "Latitude", "Longitude",
+]  # fmt: skip
+ACTIVITIES = [
+    "Walking group",
+    "Knit and natter",
+    "Men's shed",
+    "Carers' café",
+    "Debt advice",
+    "Community garden",
+    "Lunch club",
+    "Dementia café",
+    "Tai chi",
+    "Singing group",
+]
+BOROUGHS = ["Camden", "Islington", "Hackney", "Lambeth", "Southwark", "Tower Hamlets"]
+TIMES = ["Mondays 10:00-12:00", "Every Tuesday from 2pm", "Mon-Fri 9am-5pm", "Saturdays 10am-1pm"]
+COSTS = ["Free", "£2 per session", "Donations welcome", "£3.50"]
+AGES = ["18+", "Over 50s", "11-19", "All ages"]
+
+
+def write_rows(path: Path, rows: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for n in range(rows):
+            activity = rng.choice(ACTIVITIES)
+            borough = rng.choice(BOROUGHS)
+            lat, lon = 51.45 + rng.random() * 0.15, -0.25 + rng.random() * 0.3
+            writer.writerow([
+                f"P{n // 4}", f"{borough} Community Group {n // 4}", f"S{n}",
+                f"{activity} {n}", f"A friendly {activity.lower()} in {borough}.",
+                f"{activity};Older people", borough, f"{n % 200} High Street", "London",
+                f"N{1 + n % 20} {n % 9}AB", f"020 7946 {n % 1000:04d}", f"info{n}@example.org",
+                f"https://group{n}.example.org/", rng.choice(COSTS), rng.choice(TIMES),
+                rng.choice(AGES), "2025-06-01", f"{lat:.5f}", f"{lon:.5f}",
+            ])  # fmt: skip
+
+
+def timed_import(url: str, path: Path) -> tuple[float, object]:
+    app = create_app({"DATABASE_URL": url})
+    with app.app_context():
+        session = get_db().sessionmaker()
+        started = time.perf_counter()
+        with session.begin():
+            report = run_import(session, SourceSpec("bench", "careplace"), read_careplace(path))
+        return time.perf_counter() - started, report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--database", help="SQLAlchemy URL (default: a new SQLite file)")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="signpost-bench-"))
+    url = args.database or f"sqlite:///{workdir / 'bench.db'}"
+    csv_path = workdir / "careplace.csv"
+    write_rows(csv_path, args.rows)
+    app = create_app({"DATABASE_URL": url})
+    migrate.upgrade(app.extensions["signpost_db"].engine)
+    for label in ("first import", "re-import (unchanged)"):
+        seconds, report = timed_import(url, csv_path)
+        print(
+            f"{label}: {args.rows} rows in {seconds:.1f} s = {args.rows / seconds:,.0f} "
+            f"records/s  [{report.summary()}]"
+        )  # type: ignore[attr-defined]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak_mb:,.0f} MB  (database: {url.split('://')[0]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""The source formats `signpost import` knows: which reader, and how IDs are treated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from importers.careplace import read_careplace
+from importers.datapackage import read_datapackage
+from importers.hsds_json import read_hsds
+from importers.lvsc import read_lvsc
+from importers.oruk import read_oruk
+from importers.record import Record, RecordError
+from importers.spreadsheet import read_spreadsheet
+
+Reader = Callable[..., Iterator[Record | RecordError]]
+
+
+@dataclass(frozen=True)
+class Format:
+    reader: Reader
+    description: str
+    keep_ids: bool = False  # the source publishes HSDS UUIDs of its own
+    remote: bool = False  # PATH may be an API base URL
+
+
+FORMATS: dict[str, Format] = {
+    "lvsc": Format(read_lvsc, "LVSC social prescribing map: Google My Maps KML/KMZ or CSV"),
+    "careplace": Format(read_careplace, "CarePlace CSV export of one borough"),
+    "hsds": Format(read_hsds, "HSDS 3.0 JSON file or API base URL", keep_ids=True, remote=True),
+    "oruk": Format(
+        read_oruk, "Open Referral UK feed (v1 or 3.0), file or URL", keep_ids=True, remote=True
+    ),
+    "datapackage": Format(
+        read_datapackage, "HSDS tabular data package (folder or zip)", keep_ids=True
+    ),
+    "csv": Format(read_spreadsheet, "council spreadsheet (CSV/XLSX) with a --mapping file"),
+}
+
+
+def read_source(
+    format_name: str, location: str, mapping: Path | None = None, borough: str | None = None
+) -> Iterator[Record | RecordError]:
+    """The records of one file or feed, by format name."""
+    fmt = FORMATS[format_name]
+    if format_name == "csv":
+        if mapping is None:
+            raise ValueError("a council spreadsheet needs --mapping FILE (see importers/mappings)")
+        return fmt.reader(Path(location), mapping)
+    if format_name == "careplace":
+        return fmt.reader(Path(location), borough)
+    path: Any = location if fmt.remote and "://" in location else Path(location)
+    return fmt.reader(path)

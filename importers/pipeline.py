@@ -1,0 +1,333 @@
+"""The one import pipeline every source shares.
+
+read (a reader module) -> validate and normalise (prepare.py) -> geocode (geocode.py)
+-> stage as source_records, raw payload kept -> publish HSDS objects (publish.py)
+-> withdraw what a full export no longer lists -> refresh the search index.
+
+One import is one transaction: the caller commits only when `run_import` returns, so a
+crash or an unreadable file leaves the database as it was. Re-running an import with the
+same file changes nothing (records are compared by content hash); a changed record
+updates in place and keeps its IDs; a record missing from a full export is withdrawn
+(its service marked inactive, kept with its history), never deleted.
+
+Until deduplication merges them, every source record publishes its own service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+
+from app import search
+from app.models import MetadataEntry, Service, Source, SourceRecord, stable_id
+from app.services.audit import change_rows
+from importers.geocode import Geocoder
+from importers.ids import assign_ids
+from importers.prepare import Rejected, prepare_service
+from importers.publish import Publisher
+from importers.record import Record, RecordError, SourceFormatError
+
+AUDITED_FIELDS = ("name", "description", "url", "email", "status", "fees_description")
+
+
+@dataclass
+class SourceSpec:
+    """What we know about a source: who publishes it and on what terms."""
+
+    name: str
+    format: str
+    title: str | None = None
+    url: str | None = None
+    licence: str | None = None
+    attribution: str | None = None
+    redistributable: bool = True
+    priority: int = 100
+
+
+@dataclass
+class Problem:
+    """One record the import rejected, or one value it had to drop or fix."""
+
+    kind: str  # "rejected" or "warning"
+    position: str
+    reason: str
+    key: str | None = None
+    field: str | None = None
+
+
+@dataclass
+class ImportReport:
+    source: str
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for p in self.problems if p.kind == "rejected")
+
+    def summary(self) -> str:
+        return (
+            f"{self.source}: read {self.read}, created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, withdrawn {self.withdrawn}, rejected {self.rejected}"
+        )
+
+
+def ensure_source(session: Session, spec: SourceSpec) -> Source:
+    """The source row for `spec.name`, created or updated from the spec."""
+    source = session.scalar(select(Source).where(Source.name == spec.name))
+    if source is None:
+        source = Source(id=stable_id("source", spec.name), name=spec.name)
+        session.add(source)
+    for key in ("title", "format", "url", "licence", "attribution", "redistributable", "priority"):
+        value = getattr(spec, key)
+        if value is not None:
+            setattr(source, key, value)
+    session.flush()
+    return source
+
+
+def content_hash(service: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(service, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class Staged:
+    """A record waiting in the current batch to be published."""
+
+    item: Record
+    service: dict[str, Any]
+    digest: str
+    record_id: str
+    is_new: bool
+
+
+class Importer:
+    """Stages and publishes one source's records in batches; holds one run's state."""
+
+    def __init__(self, session: Session, source: Source, keep_ids: bool) -> None:
+        self.session = session
+        self.source_id = source.id
+        self.source_name = source.name
+        self.keep_ids = keep_ids
+        self.now = dt.datetime.now(dt.UTC)
+        self.geocoder = Geocoder(session)
+        self.publisher = Publisher(session)
+        self.report = ImportReport(source=source.name)
+        self.seen: set[str] = set()
+        self.touched: list[str] = []
+        self.pending: list[Staged] = []
+        self.known = {
+            key: (record_id, digest, status)
+            for key, record_id, digest, status in session.execute(
+                select(
+                    SourceRecord.key,
+                    SourceRecord.id,
+                    SourceRecord.content_hash,
+                    SourceRecord.status,
+                ).where(SourceRecord.source_id == source.id)
+            )
+        }
+
+    def add(self, item: Record | RecordError) -> None:
+        if isinstance(item, RecordError):
+            self._problem("rejected", item.position, item.reason, item.key, item.field)
+            if item.key:
+                self.seen.add(item.key)  # a bad row this time is no reason to withdraw
+            return
+        self.report.read += 1
+        if item.key in self.seen:
+            self._problem("rejected", item.position, "repeats an earlier record's ID", item.key)
+            return
+        self.seen.add(item.key)
+        try:
+            prepared = prepare_service(item.service)
+        except Rejected as exc:
+            self._problem("rejected", item.position, exc.reason, item.key, exc.field)
+            return
+        for sal in prepared.service.get("service_at_locations") or []:
+            if sal.get("location"):
+                self.geocoder.locate(sal["location"], prepared.warnings)
+        for warning in prepared.warnings:
+            self._problem("warning", item.position, warning, item.key)
+        self._stage(item, prepared.service)
+
+    def _stage(self, item: Record, service: dict[str, Any]) -> None:
+        digest = content_hash(service)
+        known = self.known.get(item.key)
+        if known and known[1] == digest and known[2] == "active":
+            self.report.unchanged += 1
+            return
+        assign_ids(service, self.source_name, item.key, self.keep_ids)
+        record_id = known[0] if known else stable_id(self.source_id, item.key)
+        self.pending.append(Staged(item, service, digest, record_id, is_new=known is None))
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        """Publish the pending batch, then write its source records and history."""
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        previous = self._previous_records([s.record_id for s in batch if not s.is_new])
+        self.publisher.publish([s.service for s in batch], self.now)
+        connection = self.session.connection()
+        new = [self._record_row(s) for s in batch if s.is_new]
+        if new:
+            connection.execute(insert(SourceRecord.__table__), new)
+        changed = [self._record_row(s) for s in batch if not s.is_new]
+        if changed:
+            connection.execute(UPDATE_RECORD, [{**row, "_id": row["id"]} for row in changed])
+        history = [row for s in batch for row in self._audit(s, previous.get(s.record_id))]
+        if history:
+            connection.execute(insert(MetadataEntry.__table__), history)
+        self.touched.extend(s.service["id"] for s in batch)
+
+    def _previous_records(self, record_ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not record_ids:
+            return {}
+        query = select(SourceRecord.id, SourceRecord.record).where(SourceRecord.id.in_(record_ids))
+        return {record_id: record for record_id, record in self.session.execute(query)}
+
+    def _record_row(self, staged: Staged) -> dict[str, Any]:
+        row = {
+            "id": staged.record_id,
+            "source_id": self.source_id,
+            "key": staged.item.key,
+            "position": staged.item.position,
+            "raw": staged.item.raw,
+            "record": staged.service,
+            "content_hash": staged.digest,
+            "status": "active",
+            "service_id": staged.service["id"],
+            "organization_id": (staged.service.get("organization") or {}).get("id"),
+            "last_seen_at": self.now,
+            "updated_at": self.now,
+        }
+        if staged.is_new:
+            row["first_seen_at"] = self.now
+        return row
+
+    def _audit(self, staged: Staged, previous: dict | None) -> list[dict[str, Any]]:
+        by = f"import:{self.source_name}"
+        service_id = staged.service["id"]
+        if staged.is_new:
+            self.report.created += 1
+            return change_rows("service", service_id, "create", by, when=self.now)
+        self.report.updated += 1
+        previous = previous or {}
+        changes = {
+            name: (previous.get(name), staged.service.get(name))
+            for name in AUDITED_FIELDS
+            if previous.get(name) != staged.service.get(name)
+        }
+        return change_rows("service", service_id, "update", by, changes, self.now)
+
+    def withdraw_missing(self) -> None:
+        """Mark records a full export no longer lists as withdrawn, their services inactive."""
+        gone = [
+            record_id
+            for key, (record_id, _digest, status) in self.known.items()
+            if key not in self.seen and status == "active"
+        ]
+        self.report.withdrawn = len(gone)
+        if not gone:
+            return
+        self.session.execute(
+            update(SourceRecord)
+            .where(SourceRecord.id.in_(gone))
+            .values(status="withdrawn", updated_at=self.now)
+        )
+        service_ids = list(
+            self.session.scalars(select(SourceRecord.service_id).where(SourceRecord.id.in_(gone)))
+        )
+        self.session.execute(
+            update(Service)
+            .where(Service.id.in_(service_ids))
+            .values(status="inactive", last_modified=self.now)
+        )
+        by = f"import:{self.source_name}"
+        change = {"status": ("active", "inactive")}
+        history = [
+            row
+            for service_id in service_ids
+            for row in change_rows("service", service_id, "withdraw", by, change, self.now)
+        ]
+        self.session.connection().execute(insert(MetadataEntry.__table__), history)
+        self.touched.extend(service_ids)
+
+    def _problem(self, kind: str, position: str, reason: str, key=None, field_name=None) -> None:
+        self.report.problems.append(Problem(kind, position, reason, key, field_name))
+
+
+BATCH_SIZE = 500
+UPDATE_RECORD = (
+    update(SourceRecord.__table__)
+    .where(SourceRecord.__table__.c.id == bindparam("_id"))
+    .values(
+        {
+            name: bindparam(name)
+            for name in (
+                "position",
+                "raw",
+                "record",
+                "content_hash",
+                "status",
+                "service_id",
+                "organization_id",
+                "last_seen_at",
+                "updated_at",
+            )
+        }
+    )
+)
+
+
+def run_import(
+    session: Session,
+    spec: SourceSpec,
+    items: Iterable[Record | RecordError],
+    *,
+    full: bool = True,
+    keep_ids: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import a source's records into the session's transaction; the caller commits.
+
+    `full`: the items are the source's whole current export, so anything it no longer
+    lists is withdrawn. `keep_ids`: keep the source's own HSDS UUIDs (HSDS feeds and
+    data packages) instead of deriving them.
+    """
+    source = ensure_source(session, spec)
+    source.last_imported_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    importer = Importer(session, source, keep_ids)
+    position = "the start"
+    try:
+        for count, item in enumerate(items, start=1):
+            position = getattr(item, "position", f"record {count}")
+            importer.add(item)
+            if progress:
+                progress(1)
+        position = "the last batch"
+        importer.flush()
+    except (IntegrityError, DataError) as exc:
+        raise SourceFormatError(
+            f"near {position}: the database refused a record ({exc.orig})"
+        ) from exc
+    if full:
+        importer.withdraw_missing()
+    search.index_services(session, importer.touched)
+    session.expire_all()  # Core writes bypassed the identity map
+    return importer.report

@@ -1,0 +1,215 @@
+"""The shared import pipeline: provenance, idempotence, stable IDs, withdrawals, one transaction."""
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import (
+    CostOption,
+    Location,
+    MetadataEntry,
+    Postcode,
+    Schedule,
+    Service,
+    ServiceArea,
+    Source,
+    SourceRecord,
+)
+from importers.careplace import read_careplace
+from importers.lvsc import read_lvsc
+from importers.pipeline import SourceSpec, run_import
+from importers.record import SourceFormatError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+HEADER = [
+    "Provider ID", "Provider name", "Service ID", "Service name", "Description", "Categories",
+    "Area covered", "Address line 1", "Town", "Postcode", "Telephone", "Cost",
+    "Opening times", "Age range", "Latitude", "Longitude",
+]  # fmt: skip
+WALK = [
+    "P1", "Camden Health Walks", "S1", "Hampstead Heath Walk", "A gentle led walk.",
+    "Walking;Older people", "Camden", "Parliament Hill Café", "London", "nw5 1qr",
+    "+44 20 7946 0101", "Free", "Mondays 10:00-12:00", "Over 50s", "", "",
+]  # fmt: skip
+SHED = [
+    "P2", "Hackney Shed CIC", "S2", "Men's Shed", "Woodwork and a cuppa.", "Men's sheds",
+    "LB Hackney", "12 Shacklewell Lane", "London", "E8 2EZ", "020 7946 0103 ext 12",
+    "£2 per session", "Mon-Fri 9am-5pm", "18+", "51.5517", "-0.0708",
+]  # fmt: skip
+
+CAREPLACE = SourceSpec(name="careplace-camden", format="careplace", licence="OGL-UK-3.0")
+
+
+def write_csv(path: Path, *rows: list[str]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def import_file(session, path: Path, spec: SourceSpec = CAREPLACE, **kwargs):
+    report = run_import(session, spec, read_careplace(path), **kwargs)
+    session.commit()
+    return report
+
+
+@pytest.fixture
+def postcodes(session):
+    session.add_all(
+        [
+            Postcode(postcode="NW5 1QR", district="NW5", latitude=51.5589, longitude=-0.1503),
+            Postcode(postcode="NW5 1QS", district="NW5", latitude=51.5601, longitude=-0.1491),
+        ]
+    )
+    session.flush()
+
+
+def services(session) -> dict[str, Service]:
+    return {s.name: s for s in session.scalars(select(Service))}
+
+
+def test_records_are_normalised_into_hsds_structure(session, postcodes, tmp_path):
+    report = import_file(session, write_csv(tmp_path / "c.csv", WALK, SHED))
+    assert (report.read, report.created, report.rejected) == (2, 2, 0)
+    walk = services(session)["Hampstead Heath Walk"]
+    assert walk.minimum_age == 50
+    assert [c.option for c in session.scalars(select(CostOption).filter_by(service_id=walk.id))] == [
+        "free"
+    ]
+    assert [a.name for a in session.scalars(select(ServiceArea).filter_by(service_id=walk.id))] == [
+        "Camden"
+    ]
+    schedule = session.scalars(
+        select(Schedule).where(Schedule.service_at_location_id.is_not(None))
+        .where(Schedule.description == "Mondays 10:00-12:00")
+    ).one()  # fmt: skip
+    assert (schedule.byday, schedule.opens_at, schedule.closes_at) == ("MO", "10:00", "12:00")
+    shed = services(session)["Men's Shed"]
+    shed_areas = session.scalars(select(ServiceArea.name).filter_by(service_id=shed.id))
+    assert list(shed_areas) == ["Hackney"]
+
+
+def test_postcode_without_coordinates_gets_its_centroid(session, postcodes, tmp_path):
+    import_file(session, write_csv(tmp_path / "c.csv", WALK))
+    location = session.scalars(select(Location)).one()
+    assert (location.latitude, location.longitude) == (51.5589, -0.1503)
+    assert location.geocode_precision == "postcode"
+
+
+def test_unknown_postcode_in_known_district_gets_the_district_centroid(
+    session, postcodes, tmp_path
+):
+    row = WALK.copy()
+    row[9] = "NW5 9ZZ"
+    report = import_file(session, write_csv(tmp_path / "c.csv", row))
+    location = session.scalars(select(Location)).one()
+    assert location.geocode_precision == "district"
+    assert location.latitude == pytest.approx((51.5589 + 51.5601) / 2)
+    assert report.problems == []
+
+
+@pytest.mark.parametrize(
+    "lat, lon, expected, warning",
+    [
+        ("51.5517", "-0.0708", (51.5517, -0.0708), None),
+        ("-0.0708", "51.5517", (51.5517, -0.0708), "swapped"),
+        ("40.7128", "-74.0060", (None, None), "outside the UK"),
+    ],
+)
+def test_coordinates_are_checked(session, tmp_path, lat, lon, expected, warning):
+    row = SHED.copy()
+    row[14:16] = [lat, lon]
+    report = import_file(session, write_csv(tmp_path / "c.csv", row))
+    location = session.scalars(select(Location)).one()
+    assert (location.latitude, location.longitude) == expected
+    reasons = [p.reason for p in report.problems]
+    if warning:
+        assert any(warning in reason for reason in reasons), reasons
+    else:
+        assert reasons == []
+
+
+def test_reimporting_the_same_file_changes_nothing(session, tmp_path):
+    path = write_csv(tmp_path / "c.csv", WALK, SHED)
+    import_file(session, path)
+    before = {s.id: s.last_modified for s in session.scalars(select(Service))}
+    again = import_file(session, path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert {s.id: s.last_modified for s in session.scalars(select(Service))} == before
+
+
+def test_a_changed_record_updates_in_place_and_keeps_its_ids(session, tmp_path):
+    import_file(session, write_csv(tmp_path / "c.csv", WALK, SHED))
+    ids = {name: s.id for name, s in services(session).items()}
+    changed = WALK.copy()
+    changed[4] = "A gentle led walk, now with a café stop."
+    report = import_file(session, write_csv(tmp_path / "c.csv", changed, SHED))
+    assert (report.updated, report.unchanged) == (1, 1)
+    after = services(session)
+    assert {name: s.id for name, s in after.items()} == ids
+    assert after["Hampstead Heath Walk"].description.endswith("café stop.")
+    history = session.scalars(
+        select(MetadataEntry).where(
+            MetadataEntry.resource_id == ids["Hampstead Heath Walk"],
+            MetadataEntry.field_name == "description",
+        )
+    ).one()
+    assert history.updated_by == "import:careplace-camden"
+    assert history.previous_value == "A gentle led walk."
+
+
+def test_a_record_missing_from_a_full_export_is_withdrawn_not_deleted(session, tmp_path):
+    import_file(session, write_csv(tmp_path / "c.csv", WALK, SHED))
+    report = import_file(session, write_csv(tmp_path / "c.csv", WALK))
+    assert report.withdrawn == 1
+    shed = services(session)["Men's Shed"]
+    assert shed.status == "inactive"
+    record = session.scalars(select(SourceRecord).filter_by(service_id=shed.id)).one()
+    assert record.status == "withdrawn"
+
+
+def test_a_partial_import_withdraws_nothing(session, tmp_path):
+    import_file(session, write_csv(tmp_path / "c.csv", WALK, SHED))
+    report = import_file(session, write_csv(tmp_path / "c.csv", WALK), full=False)
+    assert report.withdrawn == 0
+    assert services(session)["Men's Shed"].status == "active"
+
+
+def test_provenance_keeps_the_raw_record_and_its_merged_service(session, tmp_path):
+    import_file(session, write_csv(tmp_path / "c.csv", WALK))
+    record = session.scalars(select(SourceRecord)).one()
+    assert record.key.startswith("S1@")
+    assert record.raw["Service name"] == "Hampstead Heath Walk"
+    assert record.raw["Telephone"] == "+44 20 7946 0101"
+    assert record.record["phones"][0]["number"] == "020 7946 0101"
+    assert record.service_id == services(session)["Hampstead Heath Walk"].id
+    source = session.get(Source, record.source_id)
+    assert (source.name, source.licence) == ("careplace-camden", "OGL-UK-3.0")
+
+
+def test_rejections_name_the_line_and_reason_and_the_rest_imports(session):
+    report = import_file(session, DATA / "careplace" / "lambeth.csv")
+    rejected = [(p.position, p.reason) for p in report.problems if p.kind == "rejected"]
+    assert ("line 8", "the service has no name") in rejected
+    assert report.created == report.read == 4
+
+
+def test_an_unreadable_file_leaves_the_database_as_it_was(session, tmp_path):
+    import_file(session, write_csv(tmp_path / "c.csv", WALK))
+    before = session.scalar(select(func.count()).select_from(Service))
+    spec = SourceSpec(name="lvsc", format="lvsc")
+    savepoint = session.begin_nested()
+    with pytest.raises(SourceFormatError, match="truncated"):
+        run_import(session, spec, read_lvsc(DATA / "lvsc" / "truncated.kml"))
+    savepoint.rollback()
+    assert session.scalar(select(func.count()).select_from(Service)) == before
+    assert session.scalar(select(Source).filter_by(name="lvsc")) is None
+
+
+def test_imported_services_are_searchable(session, client, tmp_path):
+    import_file(session, write_csv(tmp_path / "c.csv", WALK, SHED))
+    body = client.get("/services?search=woodwork").get_json()
+    assert [s["name"] for s in body["contents"]] == ["Men's Shed"]

@@ -1,0 +1,72 @@
+"""The `signpost` command as an operator uses it."""
+
+import csv
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.models import Service
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def count_services(session) -> int:
+    return session.scalar(select(func.count()).select_from(Service))
+
+
+def test_import_prints_a_summary_and_writes_the_report(runner, session, tmp_path):
+    report = tmp_path / "problems.csv"
+    result = runner.invoke(
+        args=["import", "careplace", str(DATA / "careplace" / "lambeth.csv"), "--silent",
+              "--source", "careplace-lambeth", "--report", str(report)]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "careplace-lambeth: read 4, created 4" in result.output
+    assert "rejected lambeth.csv line 8: the service has no name" in result.output
+    with report.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {
+        "kind": "rejected",
+        "file": "lambeth.csv",
+        "position": "line 8",
+        "reason": "the service has no name",
+    }.items() <= rows[1].items()
+    assert count_services(session) == 4
+
+
+def test_import_twice_is_idempotent(runner, session):
+    path = str(DATA / "careplace" / "lambeth.csv")
+    runner.invoke(args=["import", "careplace", path, "--silent"])
+    result = runner.invoke(args=["import", "careplace", path, "--silent"])
+    assert "created 0, updated 0, unchanged 4" in result.output
+
+
+def test_a_broken_file_is_a_clear_error_and_imports_nothing(runner, session):
+    result = runner.invoke(
+        args=["import", "lvsc", str(DATA / "lvsc" / "truncated.kml"), "--silent"]
+    )
+    assert result.exit_code == 1
+    assert "Nothing was imported: truncated.kml" in result.output
+    assert "Traceback" not in result.output
+    assert count_services(session) == 0
+
+
+def test_a_kml_bomb_is_refused(runner, session):
+    result = runner.invoke(
+        args=["import", "lvsc", str(DATA / "lvsc" / "billion_laughs.kml"), "--silent"]
+    )
+    assert result.exit_code == 1
+    assert "Nothing was imported" in result.output
+
+
+def test_csv_needs_its_mapping(runner):
+    result = runner.invoke(args=["import", "csv", str(DATA / "careplace" / "lambeth.csv")])
+    assert result.exit_code == 1
+    assert "--mapping" in result.output
+
+
+def test_db_upgrade_is_safe_to_repeat(runner):
+    for _ in range(2):
+        result = runner.invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0
+        assert "newest schema" in result.output
