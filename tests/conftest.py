@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import os
-from functools import partial
-from types import SimpleNamespace
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import Engine, text

@@ -76,12 +76,10 @@ def test_records_are_normalised_into_hsds_structure(session, postcodes, tmp_path
     assert (report.read, report.created, report.rejected) == (2, 2, 0)
     walk = services(session)["Hampstead Heath Walk"]
     assert walk.minimum_age == 50
-    assert [c.option for c in session.scalars(select(CostOption).filter_by(service_id=walk.id))] == [
-        "free"
-    ]
-    assert [a.name for a in session.scalars(select(ServiceArea).filter_by(service_id=walk.id))] == [
-        "Camden"
-    ]
+    options = session.scalars(select(CostOption.option).filter_by(service_id=walk.id))
+    assert list(options) == ["free"]
+    areas = session.scalars(select(ServiceArea.name).filter_by(service_id=walk.id))
+    assert list(areas) == ["Camden"]
     schedule = session.scalars(
         select(Schedule).where(Schedule.service_at_location_id.is_not(None))
         .where(Schedule.description == "Mondays 10:00-12:00")
