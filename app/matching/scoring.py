@@ -1,0 +1,322 @@
+"""Pair scores with their reasons: is this pair one service (or one organisation)?
+
+A service is its organisation + what it is + where it runs, so a service score adds:
+
+- organisation: name similarity, with strong penalties when the names each carry a word
+  the other lacks ("Friends of Highbury Fields" / "Friends of Clissold Park") or name
+  different boroughs ("Age UK Camden" / "Age UK Islington"). A source that leaves the
+  organisation out but writes it into the service name ("Age UK Camden - Walking
+  group") gets credit when all the organisation's distinctive words are there;
+- activity: the service name without the organisation's words ("walking group"),
+  compared whole and without form words ("bereavement group" = "bereavement support").
+  Two clearly different activities of one organisation are two services, whatever
+  else they share, so a clear difference outweighs all contact evidence;
+- exact keys (phone, email, web/mail domain, charity and company number), each worth
+  its base weight minus log2 of how many distinct services share it in the whole data
+  set: a community centre's reception number shared by twenty groups is worth nothing.
+  Keys are correlated (one organisation's phone, email and website move together), so
+  only the strongest counts in full and the others at a quarter;
+- place: distance between the nearest locations; where a record has no coordinates,
+  the mean point of other records with its postcode (or district) stands in, and only
+  what that uncertainty allows is counted. One organisation's walking groups in two
+  parks differ only here, so being far apart is strong evidence. Venue names decide
+  only when nothing better is known;
+- description and taxonomy overlap: positive-only evidence (sources reword descriptions
+  and use different taxonomies). The same text is strong evidence of the same service
+  even under a reworded title, unless that very text is pasted into many services
+  (organisation boilerplate): then it is discounted like a shared phone number.
+
+Every contribution is recorded under its name, so a reviewer sees why a pair scored
+what it did. `prune_below` lets the bulk scorer stop once even the best remaining
+evidence could not lift a pair to that score; the score is then an upper bound.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+from app.matching.config import Decision, LevelConfig, MatchConfig, OrgWeights, Weights
+from app.matching.geo import Point, min_distance_m
+from app.matching.names import (
+    boroughs_conflict,
+    distinctive_words,
+    has_counterpart,
+    one_sided_extra,
+    words_conflict,
+)
+from app.matching.record import MatchRecord
+
+Key = tuple[str, ...]
+_PLACE_KEYS = ("distance", "distance_estimated", "postcode", "venue_name")
+Tiers = tuple[tuple[float, float], ...]
+
+
+class DatasetStats(Protocol):
+    """What the scorer needs to know about the whole data set (RecordIndex provides it)."""
+
+    def distinct(self, key: Key, level: str) -> int:
+        """How many distinct services or organisations share an exact key."""
+        ...
+
+    def place_of(self, record: MatchRecord) -> tuple[tuple[Point, ...], float] | None:
+        """The record's points and their uncertainty in metres, if anything is known."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """Two record IDs, their score, its named contributions and the decision."""
+
+    a: str
+    b: str
+    score: float
+    contributions: dict[str, float]
+    decision: Decision
+
+
+def decide(score: float, level: LevelConfig) -> Decision:
+    """Match, possible match or non-match by the level's thresholds."""
+    if score >= level.match_threshold:
+        return Decision.MATCH
+    if score >= level.possible_threshold:
+        return Decision.POSSIBLE
+    return Decision.NON_MATCH
+
+
+def _tier(value: float, tiers: Tiers, below: float) -> float:
+    """Weight of the first (minimum, weight) tier `value` reaches, else `below`."""
+    for minimum, weight in tiers:
+        if value >= minimum:
+            return weight
+    return below
+
+
+def _similarity(first: Sequence[str], second: Sequence[str]) -> float:
+    """Best token_set_ratio between any name of one record and any of the other."""
+    if len(first) == 1 and len(second) == 1:  # the usual case, kept cheap
+        return fuzz.token_set_ratio(first[0], second[0]) if first[0] and second[0] else 0.0
+    return max((fuzz.token_set_ratio(x, y) for x in first for y in second if x and y), default=0.0)
+
+
+def _key_evidence(
+    pairs: list[tuple[str, Key]], stats: DatasetStats, level: str, bases: dict[str, float]
+) -> dict[str, float]:
+    """Weights of shared keys: base - log2(sharers), strongest in full, others discounted."""
+    if not pairs:
+        return {}
+    best: dict[str, float] = {}
+    for kind, key in pairs:
+        weight = max(0.0, bases[kind] - math.log2(max(1, stats.distinct(key, level))))
+        best[kind] = max(best.get(kind, 0.0), weight)
+    ordered = sorted(best.items(), key=lambda item: -item[1])
+    factor = bases["other_keys_factor"]
+    return {kind: weight * (1.0 if i == 0 else factor) for i, (kind, weight) in enumerate(ordered)}
+
+
+def _shared_keys(a: MatchRecord, b: MatchRecord) -> list[tuple[str, Key]]:
+    """(kind, key) of every exact key the two records share."""
+    return [(key[0], key) for key in a.contact_keys & b.contact_keys]
+
+
+def _organization(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
+    if a.organization and b.organization:
+        similarity = _similarity(
+            (a.organization, *a.org_alternate_names), (b.organization, *b.org_alternate_names)
+        )
+        out = {"org_name": _tier(similarity, w.org_name_tiers, w.org_name_differs)}
+        if words_conflict(a.org_words, b.org_words):
+            out["org_words_conflict"] = w.distinct_words_conflict
+        elif one_sided_extra(a.org_words, b.org_words):
+            out["org_extra_words"] = w.extra_words
+        return out
+    named, other = (a, b) if a.organization else (b, a)
+    words = named.org_words
+    if words and other.name and all(has_counterpart(word, other.name_words) for word in words):
+        return {"org_in_name": w.org_in_name}
+    return {}
+
+
+def _activity(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
+    """What the service is; compared on whole names when either lacks an organisation."""
+    both = bool(a.organization and b.organization)
+    first, second = (a.activity, b.activity) if both else (a.full_name, b.full_name)
+    similarity = _similarity((first, *a.alternate_names), (second, *b.alternate_names))
+    if not both:  # the named side's activity against the other's whole name
+        named, other = (a, b) if a.organization or not b.organization else (b, a)
+        similarity = max(similarity, fuzz.token_set_ratio(named.activity, other.full_name))
+    core_a, core_b = a.activity_core, b.activity_core
+    if both and core_a and core_b:
+        similarity = max(similarity, fuzz.token_sort_ratio(core_a, core_b))
+    out = {"activity": _tier(similarity, w.activity_tiers, w.activity_differs)}
+    if not both:  # the organisation's words are expected to be missing on one side
+        named, other = (a, b) if a.organization or not b.organization else (b, a)
+        if words_conflict(named.activity_words, other.name_words):
+            out["name_words_conflict"] = w.distinct_words_conflict
+    if boroughs_conflict(a.boroughs, b.boroughs):
+        out["borough_conflict"] = w.borough_conflict
+    return out
+
+
+def _contacts(a: MatchRecord, b: MatchRecord, stats: DatasetStats, w: Weights) -> dict[str, float]:
+    out = _key_evidence(_shared_keys(a, b), stats, "services", w.key_bases)
+    if a.charity_numbers and b.charity_numbers and not a.charity_numbers & b.charity_numbers:
+        out["charity_number_differs"] = w.charity_number_differs
+    return out
+
+
+def distance_bounds(
+    a: MatchRecord, b: MatchRecord, stats: DatasetStats
+) -> tuple[float, float, bool] | None:
+    """(least, greatest) plausible distance in metres between the two records' places,
+    and whether both are exact points; None when either place is unknown."""
+    where_a, where_b = stats.place_of(a), stats.place_of(b)
+    if where_a is None or where_b is None:
+        return None
+    distance = min_distance_m(where_a[0], where_b[0])
+    assert distance is not None
+    slack = where_a[1] + where_b[1]
+    return max(0.0, distance - slack), distance + slack, slack == 0
+
+
+def _place(a: MatchRecord, b: MatchRecord, stats: DatasetStats, w: Weights) -> dict[str, float]:
+    """Exact distance if both have points; else postcodes, then estimated distance; venue
+    names only when nothing else is known."""
+    bounds = distance_bounds(a, b, stats)
+    out: dict[str, float] = {}
+    if bounds and bounds[2]:
+        out["distance"] = _distance_weight(bounds, w)
+    elif a.postcodes & b.postcodes:
+        out["postcode"] = w.same_postcode
+    else:
+        if a.postcodes and b.postcodes:
+            same = bool(a.districts & b.districts)
+            out["postcode_differs"] = w.different_postcode if same else w.different_district
+        estimate = _distance_weight(bounds, w) if bounds else 0.0
+        if estimate < 0 or (estimate > 0 and not out):
+            out["distance_estimated"] = estimate
+    if a.location_names and b.location_names:
+        venues_a = frozenset().union(*map(distinctive_words, a.location_names))
+        venues_b = frozenset().union(*map(distinctive_words, b.location_names))
+        if words_conflict(venues_a, venues_b):
+            out["venue_conflict"] = w.venue_conflict
+        elif not out and _similarity(tuple(a.location_names), tuple(b.location_names)) >= 90:
+            out["venue_name"] = w.venue_name
+    return out
+
+
+def _distance_weight(bounds: tuple[float, float, bool], w: Weights) -> float:
+    """Near weight if even the greatest plausible distance is near; far weight if even
+    the least plausible distance is far; else nothing."""
+    least, greatest, _ = bounds
+    near = next((v for metres, v in w.distance_near if greatest <= metres), None)
+    return near if near is not None else next((v for m, v in w.distance_far if least > m), 0.0)
+
+
+def _text_evidence(
+    a: MatchRecord, b: MatchRecord, stats: DatasetStats, w: Weights
+) -> dict[str, float]:
+    """Description similarity (the same text counts most, less when that very text is
+    pasted into many services: organisation boilerplate) and taxonomy overlap."""
+    out: dict[str, float] = {}
+    if a.description and b.description:
+        similarity = fuzz.token_set_ratio(a.description, b.description)
+        shorter = min(a.description.count(" "), b.description.count(" ")) + 1
+        if similarity >= w.same_description and shorter >= w.same_description_words:
+            weight = w.same_description_weight
+            if a.description == b.description:
+                sharers = stats.distinct(("description", a.description), "services")
+                weight = max(0.0, weight - math.log2(max(1, sharers)))
+            out["description"] = weight
+        elif weight := _tier(similarity, w.description_tiers, 0.0):
+            out["description"] = weight
+    if a.taxonomy & b.taxonomy:
+        out["taxonomy"] = w.taxonomy_overlap
+    return out
+
+
+def score_services(
+    a: MatchRecord,
+    b: MatchRecord,
+    stats: DatasetStats,
+    config: MatchConfig,
+    prune_below: float | None = None,
+) -> PairScore:
+    """Score whether two records describe one service (see the module docstring)."""
+    w = config.weights
+    after_names, after_place = w.remaining_bounds
+    contributions = _contacts(a, b, stats, w) | _organization(a, b, w) | _activity(a, b, w)
+    if _worth_going_on(contributions, after_names, prune_below):
+        contributions |= _place(a, b, stats, w)
+        if _worth_going_on(contributions, after_place, prune_below):
+            contributions |= _text_evidence(a, b, stats, w)
+    if a.source == b.source and not any(contributions.get(k, 0) > 0 for k in _PLACE_KEYS):
+        contributions["same_source_unplaced"] = w.same_source_unplaced
+    total = round(sum(contributions.values()), 3)
+    return PairScore(a.record_id, b.record_id, total, contributions, decide(total, config.services))
+
+
+def _worth_going_on(
+    contributions: dict[str, float], remaining: float, prune_below: float | None
+) -> bool:
+    """False (noting the bound) when even `remaining` more could not reach prune_below."""
+    if prune_below is None or sum(contributions.values()) + remaining >= prune_below:
+        return True
+    contributions["pruned_upper_bound"] = remaining
+    return False
+
+
+def _org_identifiers(a: MatchRecord, b: MatchRecord, w: OrgWeights) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for kind, first, second, weight in (
+        ("charity_number", a.charity_numbers, b.charity_numbers, w.charity_number),
+        ("company_number", a.company_numbers, b.company_numbers, w.company_number),
+    ):
+        if first and second:
+            out[kind] = weight if first & second else w.identifier_differs
+    return out
+
+
+def _org_place(a: MatchRecord, b: MatchRecord, stats: DatasetStats, w: OrgWeights) -> float:
+    """One organisation's services lie close together; the same name far apart is
+    usually another organisation (there are many St Mary's churches)."""
+    bounds = distance_bounds(a, b, stats)
+    if bounds is None:
+        return 0.0
+    least, greatest, _ = bounds
+    if greatest <= w.near_m:
+        return w.near
+    return next((v for metres, v in w.distance_far if least > metres), 0.0)
+
+
+def score_organizations(
+    a: MatchRecord, b: MatchRecord, stats: DatasetStats, config: MatchConfig
+) -> PairScore:
+    """Score whether two records' organisations are one organisation."""
+    w = config.org_weights
+    similarity = _similarity(
+        (a.organization, *a.org_alternate_names), (b.organization, *b.org_alternate_names)
+    )
+    contributions = {"org_name": _tier(similarity, w.name_tiers, w.name_differs)}
+    if words_conflict(a.org_words, b.org_words):
+        contributions["org_words_conflict"] = w.distinct_words_conflict
+    elif one_sided_extra(a.org_words, b.org_words):
+        contributions["org_extra_words"] = w.extra_words
+    if boroughs_conflict(a.org_boroughs, b.org_boroughs):
+        contributions["borough_conflict"] = w.borough_conflict
+    contributions |= _org_identifiers(a, b, w)
+    bases = {"phone": w.phone, "email": w.email, "domain": w.domain}
+    bases["other_keys_factor"] = w.other_keys_factor
+    shared = [pair for pair in _shared_keys(a, b) if pair[0] in bases]
+    contributions |= _key_evidence(shared, stats, "organizations", bases)
+    place = _org_place(a, b, stats, w)
+    if place:
+        contributions["distance"] = place
+    total = round(sum(contributions.values()), 3)
+    return PairScore(
+        a.record_id, b.record_id, total, contributions, decide(total, config.organizations)
+    )

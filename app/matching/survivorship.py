@@ -1,0 +1,118 @@
+"""Survivorship: which source's value each field of a merged service shows.
+
+Rule, per field (documented once): among the cluster's records that have a non-empty
+value for the field,
+
+1. the source the deployment trusts most wins (`priority`: lower number first; sources
+   not listed come after all listed ones);
+2. then the most recently updated record (`last_modified`, ISO 8601; none counts oldest);
+3. then the most complete value (more non-empty leaves, then more text);
+4. then the smallest record ID, so the result never depends on input order.
+
+Fields are the service's top-level fields, and the organisation's fields one by one
+("organization.website"); a list field (phones, service_at_locations, schedules,
+attributes) is taken whole from one record, so an address never pairs with another
+source's coordinates. The merged `last_modified` is the latest of all. `field_sources`
+names, for every field, the record ID it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from app.matching.record import MatchRecord
+
+_SKIPPED = frozenset({"id", "organization_id"})
+_UNLISTED = 1_000_000
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _completeness(value: Any) -> tuple[int, int]:
+    """(non-empty leaves, characters of text) of a value, nested or not."""
+    if isinstance(value, Mapping):
+        parts = [_completeness(item) for item in value.values()]
+    elif isinstance(value, list):
+        parts = [_completeness(item) for item in value]
+    else:
+        return (0, 0) if _is_empty(value) else (1, len(str(value)))
+    return sum(p[0] for p in parts), sum(p[1] for p in parts)
+
+
+def _best(
+    candidates: Sequence[tuple[MatchRecord, Any]], priority: Mapping[str, int]
+) -> tuple[MatchRecord, Any]:
+    """The winning (record, value) by the module's rule."""
+
+    def rank(item: tuple[MatchRecord, Any]) -> tuple[Any, ...]:
+        record, value = item
+        leaves, chars = _completeness(value)
+        return (
+            priority.get(record.source, _UNLISTED),
+            -_timestamp(record.last_modified),
+            -leaves,
+            -chars,
+            record.record_id,
+        )
+
+    return min(candidates, key=rank)
+
+
+def _timestamp(text: str | None) -> float:
+    """Seconds since the epoch of an ISO 8601 date or time (UTC if no zone); unreadable or
+    missing dates count as oldest."""
+    if not text:
+        return float("-inf")
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return float("-inf")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _choose(
+    records: Sequence[MatchRecord],
+    priority: Mapping[str, int],
+    values: Sequence[Any],
+) -> tuple[MatchRecord, Any] | None:
+    candidates = [(r, v) for r, v in zip(records, values, strict=True) if not _is_empty(v)]
+    return _best(candidates, priority) if candidates else None
+
+
+def survive(
+    records: Sequence[MatchRecord], priority: Mapping[str, int]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Merge a cluster's service dicts field by field: (merged_fields, field_sources)."""
+    if any(record.service is None for record in records):
+        raise ValueError("survive() needs records built with keep_service=True")
+    services = [record.service or {} for record in records]
+    merged: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    fields = sorted({name for service in services for name in service} - _SKIPPED)
+    for name in fields:
+        if name in ("organization", "last_modified"):
+            continue
+        chosen = _choose(records, priority, [service.get(name) for service in services])
+        if chosen:
+            merged[name], sources[name] = chosen[1], chosen[0].record_id
+    organizations = [service.get("organization") or {} for service in services]
+    org_fields = sorted({name for org in organizations for name in org} - _SKIPPED)
+    merged_org: dict[str, Any] = {}
+    for name in org_fields:
+        chosen = _choose(records, priority, [org.get(name) for org in organizations])
+        if chosen:
+            merged_org[name], sources[f"organization.{name}"] = chosen[1], chosen[0].record_id
+    if merged_org:
+        merged["organization"] = merged_org
+    dated = [r for r in records if r.last_modified]
+    if dated:
+        latest = min(dated, key=lambda r: (-_timestamp(r.last_modified), r.record_id))
+        merged["last_modified"] = latest.service.get("last_modified")  # type: ignore[union-attr]
+        sources["last_modified"] = latest.record_id
+    return merged, sources
