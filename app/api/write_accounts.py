@@ -1,0 +1,108 @@
+"""Accounts and API tokens for machine clients.
+
+`POST /tokens` exchanges an email and password for a token (shown once; stored as its
+sha256), rate-limited like signing in: 5 failures per 15 minutes per account and per
+IP address, then 429 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.auth.accounts import authenticate, get_account, organization_ids
+from app.auth.current import api_account, client_ip
+from app.auth.permissions import require_admin, require_staff
+from app.auth.tokens import create_token, list_tokens, revoke_token
+from app.db import get_session
+from schemas.accounts import (
+    AccountPatchArgs,
+    AccountSchema,
+    NewTokenSchema,
+    TokenRequestArgs,
+    TokenSchema,
+)
+from schemas.page import ErrorSchema
+
+from .responses import require_uuid
+
+blp = Blueprint("accounts", __name__, description="Accounts and API tokens.")
+SECURITY = [{"bearerAuth": []}]
+
+
+def account_body(account) -> dict:
+    body = AccountSchema().dump(account)
+    body["organization_ids"] = sorted(organization_ids(get_session(), account))
+    return body
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, AccountSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="No valid API token")
+    @blp.doc(security=SECURITY)
+    def get(self):
+        """The account behind the token: its role and the organisations it may edit"""
+        return jsonify(account_body(api_account("read")))
+
+
+@blp.route("/accounts/<account_id>")
+class AccountById(MethodView):
+    @blp.arguments(AccountPatchArgs)
+    @blp.response(200, AccountSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="Not allowed for your role")
+    @blp.doc(security=SECURITY)
+    def patch(self, args, account_id):
+        """Mark an editor trusted (moderators), or change a role or deactivate (admins)"""
+        actor, db = api_account("write"), get_session()
+        require_staff(actor)
+        if "role" in args or "active" in args:
+            require_admin(actor)
+        account = get_account(db, require_uuid(account_id))
+        for name, value in args.items():
+            setattr(account, name, value)
+        db.commit()
+        return jsonify(account_body(account))
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @blp.arguments(TokenRequestArgs)
+    @blp.response(201, NewTokenSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="Wrong email or password")
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many failed attempts")
+    def post(self, args):
+        """Create an API token with your email and password (the token is shown once)"""
+        db = get_session()
+        now = dt.datetime.now(dt.UTC)
+        try:
+            account = authenticate(db, args["email"], args["password"], client_ip(), now)
+        finally:
+            db.commit()  # failures count even though the request fails
+        row, plain = create_token(db, account, args["scope"], args.get("name"))
+        db.commit()
+        body = NewTokenSchema().dump(row) | {"token": plain}
+        response = jsonify(body)
+        response.status_code = 201
+        return response
+
+    @blp.response(200, TokenSchema(many=True))
+    @blp.doc(security=SECURITY)
+    def get(self):
+        """Your API tokens (never the tokens themselves)"""
+        return list_tokens(get_session(), api_account("read"))
+
+
+@blp.route("/tokens/<token_id>")
+class TokenById(MethodView):
+    @blp.response(204)
+    @blp.alt_response(404, schema=ErrorSchema, description="No such token of yours")
+    @blp.doc(security=SECURITY)
+    def delete(self, token_id):
+        """Revoke one of your API tokens"""
+        db = get_session()
+        revoke_token(db, require_uuid(token_id), api_account("read"))
+        db.commit()

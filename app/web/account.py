@@ -1,0 +1,226 @@
+"""Pages for the groups who keep their own listings, under /account/.
+
+Sign in and out, "my organisation" (its services, each with Edit and "Still running"
+buttons), editing a service, confirming it is current, and asking to manage an
+organisation. Signed in by the session cookie (HttpOnly, SameSite=Lax, Secure unless
+SIGNPOST_SECURE_COOKIES is false); every form carries a CSRF token that is checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from app.auth.accounts import authenticate, organizations_of
+from app.auth.csrf import check_csrf, rotate_csrf
+from app.auth.current import client_ip, own_organizations, session_account, sign_in_session
+from app.auth.permissions import is_staff, require_may_edit
+from app.auth.ratelimit import TooManyRequests
+from app.auth.setup import flag
+from app.db import get_session
+from app.errors import NotFound, SignpostError, Unauthorized
+from app.models import Organization, Service
+from app.services.claims import find_organizations, request_claim
+from app.services.editing import submit_change
+from app.services.freshness import confirm_service, is_flagged, last_seen, months_before
+from app.services.moderation import list_change_requests, needs_moderation
+from app.services.resources import row_values
+
+from .account_forms import SERVICE_FIELDS, changes_from, form_for, read_form
+
+blp = Blueprint("web_account", __name__, url_prefix="/account")
+CONFIRM_AFTER_MONTHS = 12
+
+
+@blp.before_request
+def protect() -> None:
+    check_csrf()
+    g.account = session_account()
+
+
+@blp.after_request
+def private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blp.errorhandler(SignpostError)
+def error_page(exc: SignpostError):
+    response = Response(
+        render_template("account/error.html", error=exc), status=exc.code, mimetype="text/html"
+    )
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def signed_in(view):
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any):
+        if g.account is None:
+            return redirect(url_for("web_account.sign_in", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (never //evil.example)."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("web_account.home")
+
+
+@blp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    error, status, retry_after = None, 200, None
+    email = request.form.get("email", "").strip()
+    if request.method == "POST":
+        db = get_session()
+        try:
+            account = authenticate(
+                db, email, request.form.get("password", ""), client_ip(), dt.datetime.now(dt.UTC)
+            )
+        except (Unauthorized, TooManyRequests) as exc:
+            db.commit()  # remember the failure
+            error, status = exc.message, exc.code
+            retry_after = getattr(exc, "retry_after", None)
+        else:
+            db.commit()
+            sign_in_session(account)
+            rotate_csrf()
+            return redirect(safe_next(request.args.get("next")))
+    html = render_template(
+        "account/sign_in.html", email=email, error=error, next=request.args.get("next", "")
+    )
+    response = Response(html, status=status, mimetype="text/html")
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+@blp.post("/sign-out")
+def sign_out():
+    session.clear()
+    rotate_csrf()
+    flash("You have signed out.", "info")
+    return redirect(url_for("web_account.sign_in"))
+
+
+@blp.get("/")
+@signed_in
+def home():
+    db, account = get_session(), g.account
+    organizations = organizations_of(db, account)
+    cutoff = months_before(dt.datetime.now(dt.UTC), CONFIRM_AFTER_MONTHS)
+    listings = {
+        organization.id: [
+            {"service": service, "due": is_flagged(db, service.id) or last_seen(service) < cutoff}
+            for service in sorted(organization.services, key=lambda s: s.name)
+        ]
+        for organization in organizations
+    }
+    requests = list_change_requests(db, account, 1, 20, status="pending").items
+    return render_template(
+        "account/home.html",
+        account=account,
+        organizations=organizations,
+        listings=listings,
+        requests=requests,
+        staff=is_staff(account),
+    )
+
+
+def editable_service(service_id: str) -> Service:
+    db = get_session()
+    service = db.get(Service, service_id)
+    if service is None:
+        raise NotFound("There is no such listing.")
+    require_may_edit(db, g.account, own_organizations(g.account), "service", row_values(service))
+    return service
+
+
+@blp.route("/services/<service_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit_service(service_id: str):
+    db, account = get_session(), g.account
+    service = editable_service(service_id)
+    if request.method == "GET":
+        form = form_for(db, service)
+    else:
+        form = read_form(db, service, request.form)
+        changes = changes_from(form, service)
+        if not form.errors:
+            mode = str(current_app.config.get("SIGNPOST_MODERATION") or "untrusted")
+            own = own_organizations(account)
+            outcomes = [
+                submit_change(
+                    db, account, own, change, moderate=needs_moderation(account, change, mode)
+                )
+                for change in changes
+            ]
+            db.commit()
+            if any(outcome.queued for outcome in outcomes):
+                flash(
+                    "Thank you. Your changes will appear once a moderator has checked them.", "info"
+                )
+            else:
+                flash("Your changes are saved and live now.", "info")
+            return redirect(url_for("web_account.home"))
+    html = render_template(
+        "account/edit_service.html", service=service, form=form, fields=SERVICE_FIELDS
+    )
+    return Response(html, status=422 if form.errors else 200, mimetype="text/html")
+
+
+@blp.post("/services/<service_id>/confirm")
+@signed_in
+def confirm(service_id: str):
+    db, account = get_session(), g.account
+    service = confirm_service(db, account, own_organizations(account), service_id)
+    db.commit()
+    flash(f"Thank you: “{service.name}” is confirmed as still running.", "info")
+    return redirect(url_for("web_account.home"))
+
+
+@blp.get("/claim")
+@signed_in
+def claim_search():
+    text = request.args.get("q", "").strip()
+    found = find_organizations(get_session(), text) if text else []
+    return render_template("account/claim.html", q=text, found=found)
+
+
+@blp.post("/organizations/<organization_id>/claim")
+@signed_in
+def claim(organization_id: str):
+    db = get_session()
+    organization = db.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound("There is no such organisation.")
+    auto = flag(current_app.config.get("SIGNPOST_AUTO_APPROVE_DOMAIN_CLAIMS", True))
+    request_ = request_claim(
+        db, g.account, organization_id, request.form.get("message"), auto_approve=auto
+    )
+    db.commit()
+    if request_.status == "approved":
+        flash(f"You can now keep {organization.name}'s listings up to date.", "info")
+    else:
+        flash(
+            f"Thank you. A moderator will check your request to manage {organization.name}.", "info"
+        )
+    return redirect(url_for("web_account.home"))

@@ -1,0 +1,153 @@
+"""The "edit service" form: what it shows, how it is checked, the changes it makes.
+
+One form edits a service's own fields plus its first phone number and the text of its
+first schedule; each becomes an ordinary change (app.services.editing), so the same
+permission, moderation and history rules apply as through the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Phone, Schedule, Service, ServiceAtLocation, new_id
+from app.services.editing import Change
+from schemas.write import PhoneWriteSchema, ServiceWriteSchema
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, email, url, tel
+    hint: str | None = None
+    autocomplete: str | None = None
+
+
+SERVICE_FIELDS = (
+    FormField("name", "Name of the service", autocomplete="off"),
+    FormField(
+        "description",
+        "What happens there",
+        "textarea",
+        "Who it is for, what to expect, how to join.",
+    ),
+    FormField("url", "Web page", "url", "Starting https://", "url"),
+    FormField("email", "Email address", "email", None, "email"),
+    FormField("phone", "Phone number", "tel", None, "tel"),
+    FormField("fees_description", "Cost", "text", "For example: Free, or £3 a session."),
+    FormField(
+        "eligibility_description",
+        "Who can come",
+        "textarea",
+        "For example: Adults 18+, carers, anyone in Hackney.",
+    ),
+    FormField(
+        "schedule", "When it runs", "textarea", "For example: Wednesdays 10:30am to 11:30am."
+    ),
+)
+OWN_FIELDS = ("name", "description", "url", "email", "fees_description", "eligibility_description")
+
+
+@dataclass
+class ServiceForm:
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    phone: Phone | None = None
+    schedule: Schedule | None = None
+
+
+def first_phone(service: Service) -> Phone | None:
+    return min(service.phones, key=lambda p: p.id) if service.phones else None
+
+
+def first_schedule(session: Session, service: Service) -> Schedule | None:
+    """The service's own schedule, else the first schedule at one of its venues."""
+    query = select(Schedule).where(
+        (Schedule.service_id == service.id)
+        | Schedule.service_at_location_id.in_(
+            select(ServiceAtLocation.id).where(ServiceAtLocation.service_id == service.id)
+        )
+    )
+    schedules = sorted(session.scalars(query), key=lambda s: (s.service_id is None, s.id))
+    return schedules[0] if schedules else None
+
+
+def form_for(session: Session, service: Service) -> ServiceForm:
+    phone, schedule = first_phone(service), first_schedule(session, service)
+    values = {name: getattr(service, name) or "" for name in OWN_FIELDS}
+    values["phone"] = phone.number if phone else ""
+    values["schedule"] = (schedule.description or "") if schedule else ""
+    return ServiceForm(values, phone=phone, schedule=schedule)
+
+
+def read_form(session: Session, service: Service, posted: Any) -> ServiceForm:
+    form = form_for(session, service)
+    form.values = {f.name: (posted.get(f.name) or "").strip() for f in SERVICE_FIELDS}
+    return form
+
+
+def changes_from(form: ServiceForm, service: Service) -> list[Change]:
+    """The changes the posted form asks for; fills `form.errors` when it is not valid."""
+    own = {name: form.values[name] for name in OWN_FIELDS}
+    service_values = _load(form, ServiceWriteSchema(partial=True), own, {})
+    phone_values = (
+        _load(
+            form,
+            PhoneWriteSchema(partial=True),
+            {"number": form.values["phone"]},
+            {"number": "phone"},
+        )
+        if form.values["phone"]
+        else {}
+    )
+    if form.errors:
+        return []
+    changes = [Change("service", "update", service.id, service_values)]
+    number = phone_values.get("number")
+    if form.phone is not None and not number:
+        changes.append(Change("phone", "delete", form.phone.id))
+    elif form.phone is not None:
+        changes.append(Change("phone", "update", form.phone.id, {"number": number}))
+    elif number:
+        changes.append(
+            Change("phone", "create", new_id(), {"number": number, "service_id": service.id})
+        )
+    description = form.values["schedule"] or None
+    if form.schedule is not None:
+        changes.append(Change("schedule", "update", form.schedule.id, {"description": description}))
+    elif description:
+        changes.append(
+            Change(
+                "schedule",
+                "create",
+                new_id(),
+                {"description": description, "service_id": service.id},
+            )
+        )
+    return changes
+
+
+def _load(form: ServiceForm, schema, data: dict, names: dict[str, str]) -> dict[str, Any]:
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        for name, problems in exc.messages_dict.items():
+            form.errors[names.get(name, name)] = _sentence(names.get(name, name), problems)
+        return {}
+
+
+MESSAGES = {
+    "name": "Enter the name of the service.",
+    "url": "Enter a web address starting https://, or leave it empty.",
+    "email": "Enter an email address like name@example.org, or leave it empty.",
+    "phone": "Enter a phone number.",
+}
+
+
+def _sentence(name: str, problems: list[str]) -> str:
+    return MESSAGES.get(name) or str(problems[0])
