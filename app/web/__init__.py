@@ -1,0 +1,14 @@
+"""Server-rendered pages for link workers and the public: the search page (served at `/`
+to browsers by app/api/root.py), the service page, the social prescription and the
+borough overview."""
+
+from flask import Flask
+
+from . import boroughs, prescription, services
+
+BLUEPRINTS = [services.blp, prescription.blp, boroughs.blp]
+
+
+def register_web(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)

@@ -1,0 +1,53 @@
+"""`/boroughs`: active services per London borough and per need, so commissioners can
+see where the gaps are."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from app.db import get_session
+from app.geo import count_services_by_borough
+from app.models import Location, Service, ServiceAtLocation
+from app.search import filters
+from app.taxonomy import find_term_ids
+
+from .search import NEEDS
+
+blp = Blueprint("boroughs", __name__)
+
+
+def count_services_by_borough_and_need(
+    session: Session, needs: tuple[tuple[str, str], ...] = NEEDS
+) -> dict[str, dict[str, int]]:
+    """Need code -> borough name -> active services with a venue there tagged with the
+    need's term (or a term below it, or a same-named term of an imported taxonomy)."""
+    counts: dict[str, dict[str, int]] = {}
+    for code, _label in needs:
+        term_ids = find_term_ids(session, code)
+        counts[code] = {}
+        if not term_ids:
+            continue
+        rows = session.execute(
+            select(Location.borough, func.count(distinct(Service.id)))
+            .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
+            .join(Service, Service.id == ServiceAtLocation.service_id)
+            .where(
+                Service.status == "active",
+                Location.borough.is_not(None),
+                filters.tagged(term_ids).service,
+            )
+            .group_by(Location.borough)
+        )
+        counts[code] = {borough: count for borough, count in rows}
+    return counts
+
+
+@blp.get("/boroughs")
+def overview() -> str:
+    """A table: each borough's active services, in all and per need."""
+    session = get_session()
+    totals = count_services_by_borough(session)
+    by_need = count_services_by_borough_and_need(session)
+    return render_template("search/boroughs.html", totals=totals, by_need=by_need, needs=NEEDS)
