@@ -6,16 +6,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Flask, Response, request
+from flask import Flask
 from flask_smorest import Api
 from marshmallow import Schema
 
 from schemas.page import ErrorSchema
 
-from .api import register_api
+from .api import dumps, register_api
+from .auth.setup import init_auth
 from .config import load_config
 from .db import Database, close_session
 from .errors import register_error_handlers
+from .http import register_http
+from .web import account as web_account
+from .web import register_web
 
 __version__ = "0.1.0"
 
@@ -24,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The application factory: config, database, API, error handlers, in that order."""
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    init_auth(app)
     app.json.sort_keys = False
     app.extensions["signpost_db"] = Database(app.config["DATABASE_URL"])
     app.teardown_appcontext(close_session)
@@ -32,8 +37,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)}
     )
     register_api(api)
+    app.register_blueprint(dumps.blp)
+    register_web(app)
+    app.register_blueprint(web_account.blp)
     register_error_handlers(app)
-    app.after_request(add_read_api_headers)
+    register_http(app)
     return app
 
 
@@ -50,12 +58,3 @@ def schema_name(schema: type[Schema] | Schema) -> str | None:
         return None
     cls = schema if isinstance(schema, type) else type(schema)
     return cls.__name__.removesuffix("Schema")
-
-
-def add_read_api_headers(response: Response) -> Response:
-    """The read API is open data: any site may fetch it (CORS) and cache it briefly."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        response.headers.setdefault("Access-Control-Allow-Origin", "*")
-        if response.status_code == 200:
-            response.headers.setdefault("Cache-Control", "public, max-age=60")
-    return response

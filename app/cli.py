@@ -19,7 +19,12 @@ from importers.record import SourceFormatError
 from importers.report import write_problems
 
 from . import create_app, migrate
+from .auth.commands import COMMANDS as ACCOUNT_COMMANDS
 from .db import get_db
+from .export import FORMATS as DUMP_FORMATS
+from .export.command import run_export
+from .geo.commands import areas, postcodes
+from .taxonomy import ensure_builtin_taxonomy
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -40,7 +45,22 @@ def db() -> None:
 def db_upgrade() -> None:
     """Create or migrate the database schema (safe to run on every deploy)."""
     migrate.upgrade(get_db().engine)
+    ensure_reference_data()
     click.echo(f"Database is at the newest schema ({get_db().dialect}).")
+
+
+def ensure_reference_data() -> None:
+    """The built-in social prescribing taxonomy (idempotent)."""
+    session = get_db().sessionmaker()
+    with session.begin():
+        ensure_builtin_taxonomy(session)
+    session.close()
+
+
+cli.add_command(areas)
+cli.add_command(postcodes)
+for _command in ACCOUNT_COMMANDS:  # users, tokens, moderation, stale
+    cli.add_command(_command)
 
 
 @cli.command()
@@ -166,3 +186,20 @@ def import_source(
         raise click.ClickException(f"Nothing was imported: {exc}") from exc
     finally:
         session.close()
+
+
+@cli.command("export")
+@click.option("--format", "format_name", type=click.Choice(list(DUMP_FORMATS)), help="One format.")
+@click.option("--all", "all_formats", is_flag=True, help="Every format, and dumps.json.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for --all (default: SIGNPOST_DUMPS_DIR, else instance/dumps).",
+)
+@click.option("--silent", is_flag=True, help="No progress bar.")
+@click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def export(format_name, all_formats: bool, directory, silent: bool, out) -> None:
+    """Write open data dumps: --format FORMAT OUT, or --all [--dir DIR] (nightly cron)."""
+    lines = run_export(current_app, get_db(), format_name, out, all_formats, directory, silent)
+    click.echo("\n".join(lines))

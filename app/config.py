@@ -22,6 +22,33 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "https://openreferraluk.org/",
         "HSDS profile URL announced at GET /",
     ),
+    "SIGNPOST_DATA_LICENCE": (
+        "OGL-UK-3.0",
+        "Licence of Signpost's own data (services no import contributed to) in dumps",
+    ),
+    "SIGNPOST_DUMPS_DIR": ("", "Folder of the open data dumps; empty means instance/dumps"),
+    "SIGNPOST_TILE_URL": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map tile URL template for the results map; empty shows markers without tiles",
+    ),
+    "SIGNPOST_TILE_ATTRIBUTION": (
+        "© OpenStreetMap contributors",
+        "Credit shown on the map for the tiles",
+    ),
+    "SECRET_KEY": ("", "Key signing sign-in cookies; empty means one generated into instance/"),
+    "SIGNPOST_SECURE_COOKIES": ("true", "Send the sign-in cookie over HTTPS only (false: http)"),
+    "SIGNPOST_MODERATION": (
+        "untrusted",
+        "Whose edits wait for a moderator: untrusted (editors not yet trusted), all, none",
+    ),
+    "SIGNPOST_AUTO_APPROVE_DOMAIN_CLAIMS": (
+        "true",
+        "Approve a claim at once when the email domain is the organisation's website host",
+    ),
+    "SIGNPOST_PROXY_COUNT": (
+        "0",
+        "Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For is trusted",
+    ),
 }
 
 API_SETTINGS: dict[str, Any] = {

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app import search
+from app.taxonomy import ensure_builtin_taxonomy, link_builtin_equivalents
 from importers.publish import publish_services
 
 SAMPLE_SERVICES = Path(__file__).parent / "data" / "sample_services.json"
@@ -17,7 +18,9 @@ SAMPLE_SERVICES = Path(__file__).parent / "data" / "sample_services.json"
 
 def load_services(session: Session, services: list[dict[str, Any]]) -> int:
     """Publish HSDS service dicts that already carry their IDs, and index them."""
+    ensure_builtin_taxonomy(session)
     ids = publish_services(session, services, modified=dt.datetime.now(dt.UTC))
+    link_builtin_equivalents(session, ids)
     search.index_services(session, ids)
     session.expire_all()
     return len(services)

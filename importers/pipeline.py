@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from app import search
 from app.models import MetadataEntry, Service, Source, SourceRecord, stable_id
 from app.services.audit import change_rows
+from app.services.field_locks import keep_editor_fields
 from importers.geocode import Geocoder
 from importers.ids import assign_ids
 from importers.prepare import Rejected, prepare_service
@@ -181,7 +182,11 @@ class Importer:
             return
         batch, self.pending = self.pending, []
         previous = self._previous_records([s.record_id for s in batch if not s.is_new])
-        self.publisher.publish([s.service for s in batch], self.now)
+        # What people changed by hand wins; the source's differing values go to moderation.
+        services = keep_editor_fields(
+            self.session, [s.service for s in batch], self.source_name, self.now
+        )
+        self.publisher.publish(services, self.now)
         connection = self.session.connection()
         new = [self._record_row(s) for s in batch if s.is_new]
         if new:

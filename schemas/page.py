@@ -7,6 +7,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from .search import LinkWorkerArgs
+
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000
 
@@ -39,7 +41,7 @@ class SearchPageArgs(PageArgs):
     search = fields.String(validate=validate.Length(max=200))
 
 
-class ServiceListArgs(SearchPageArgs):
+class ServiceListArgs(SearchPageArgs, LinkWorkerArgs):
     taxonomy_term_id = fields.UUID()
     taxonomy_id = fields.UUID()
     organization_id = fields.UUID()
@@ -48,7 +50,7 @@ class ServiceListArgs(SearchPageArgs):
     full = fields.Boolean(load_default=False)
 
 
-class ServiceAtLocationListArgs(SearchPageArgs):
+class ServiceAtLocationListArgs(SearchPageArgs, LinkWorkerArgs):
     taxonomy_term_id = fields.UUID()
     taxonomy_id = fields.UUID()
     organization_id = fields.UUID()

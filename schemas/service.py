@@ -13,6 +13,18 @@ from .organization import (
 )
 from .taxonomy import AttributeSchema, MetadataSchema
 
+# Not HSDS (extra members are allowed): set on the results of a place search only.
+DISTANCE_DOC = "Metres from the searched postcode or point to the nearest venue (place search)."
+AREA_WIDE_DOC = "True when listed because a service area covers the point (place search)."
+
+
+def distance_field() -> fields.Float:
+    return fields.Float(metadata={"description": DISTANCE_DOC})
+
+
+def area_wide_field() -> fields.Boolean:
+    return fields.Boolean(metadata={"description": AREA_WIDE_DOC})
+
 
 class ServiceAreaSchema(HSDSSchema):
     id = uuid_field()
@@ -80,6 +92,8 @@ class ServiceBaseSchema(HSDSSchema):
     licenses = fields.String()
     alert = fields.String()
     last_modified = fields.DateTime()
+    distance = distance_field()
+    area_wide = area_wide_field()
 
 
 class ServiceListSchema(ServiceBaseSchema):
@@ -114,6 +128,8 @@ class ServiceMinimalSchema(HSDSSchema):
     name = fields.String()
     status = fields.String()
     last_modified = fields.DateTime()
+    distance = distance_field()
+    area_wide = area_wide_field()
 
 
 class ServiceAtLocationListSchema(HSDSSchema):
@@ -125,9 +141,13 @@ class ServiceAtLocationListSchema(HSDSSchema):
     description = fields.String()
     location = fields.Nested(LocationSchema(exclude=("contacts", "phones", "schedules")))
     service = fields.Nested(ServiceListSchema)
+    distance = distance_field()
+    area_wide = area_wide_field()
 
 
 class ServiceAtLocationFullSchema(ServiceAtLocationSchema):
     """GET /service_at_locations/{id}: the service_at_location with its full service."""
 
     service = fields.Nested(ServiceSchema(exclude=("service_at_locations",)))
+    distance = distance_field()
+    area_wide = area_wide_field()

@@ -2,8 +2,18 @@
 
 from flask_smorest import Api
 
-from . import organizations, root, service_at_locations, services, taxonomies, taxonomy_terms
+from . import (
+    health,
+    organizations,
+    root,
+    service_at_locations,
+    services,
+    suggest,
+    taxonomies,
+    taxonomy_terms,
+)
 from .locations import blp as locations_blp
+from .write import register_write_api
 
 BLUEPRINTS = [
     root.blp,
@@ -13,9 +23,12 @@ BLUEPRINTS = [
     locations_blp,
     taxonomies.blp,
     taxonomy_terms.blp,
+    health.blp,
+    suggest.blp,
 ]
 
 
 def register_api(api: Api) -> None:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    register_write_api(api)  # writes, claims, moderation, accounts (after the reads)

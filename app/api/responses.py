@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 from marshmallow import Schema
 
 from app.errors import Unprocessable
@@ -18,6 +19,21 @@ def page_response(page: Page, schema: Schema) -> Response:
 
 def object_response(obj: Any, schema: Schema) -> Response:
     return jsonify(schema.dump(obj))
+
+
+CONDITIONAL_HEADERS = {
+    "ETag": {"description": "Hash of the body", "schema": {"type": "string"}},
+    "Last-Modified": {"description": "When the record last changed", "schema": {"type": "string"}},
+}
+
+
+def conditional_response(response: Response, last_modified: dt.datetime | None) -> Response:
+    """`response` with an ETag (a hash of its body) and Last-Modified; a 304 with no body
+    when the request's If-None-Match (or, without one, If-Modified-Since) shows the
+    client already has it."""
+    response.add_etag()
+    response.last_modified = last_modified
+    return response.make_conditional(request)
 
 
 def require_uuid(value: str, name: str = "id") -> str:

@@ -25,7 +25,12 @@ class ServiceAtLocations(MethodView):
     @blp.response(200, page_of(ServiceAtLocationListSchema, "ServiceAtLocationPage"))
     @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
     def get(self, args):
-        """A page of service_at_locations, filtered like /services"""
+        """A page of service_at_locations, filtered like /services; with a place, nearest first
+
+        With `postcode` or `lat`/`lon` and `proximity`, the venues within reach come
+        nearest first with `distance` (metres), then the venues of services whose service
+        area covers the place (`area_wide: true`).
+        """
         full = args["full"]
         page = list_service_at_locations(
             get_session(), filters_from(args), args["page"], args["per_page"], full=full

@@ -8,7 +8,14 @@ from app.services.services import ServiceFilters, get_service, list_services
 from schemas.page import ErrorSchema, ServiceListArgs, page_of
 from schemas.service import ServiceListSchema, ServiceMinimalSchema, ServiceSchema
 
-from .responses import object_response, optional_str, page_response, require_uuid
+from .responses import (
+    CONDITIONAL_HEADERS,
+    conditional_response,
+    object_response,
+    optional_str,
+    page_response,
+    require_uuid,
+)
 
 blp = Blueprint("services", __name__, url_prefix="/services", description="Services")
 
@@ -20,12 +27,30 @@ LIST_SCHEMAS = {
 
 
 def filters_from(args: dict) -> ServiceFilters:
+    """The domain's filters from parsed query arguments (shared with /service_at_locations)."""
     return ServiceFilters(
         search=args.get("search"),
         taxonomy_term_id=optional_str(args.get("taxonomy_term_id")),
         taxonomy_id=optional_str(args.get("taxonomy_id")),
         organization_id=optional_str(args.get("organization_id")),
         modified_after=args.get("modified_after"),
+        status=args.get("status"),
+        taxonomy_term=args.get("taxonomy_term"),
+        vocabulary=args.get("vocabulary"),
+        postcode=args.get("postcode"),
+        latitude=args.get("lat"),
+        longitude=args.get("lon"),
+        proximity=args.get("proximity"),
+        borough=args.get("borough"),
+        age=args.get("age"),
+        minimum_age=args.get("minimum_age"),
+        maximum_age=args.get("maximum_age"),
+        free=args.get("free", False),
+        open_on=args.get("open_on"),
+        open_at=args.get("open_at"),
+        language=args.get("language"),
+        wheelchair_accessible=args.get("wheelchair_accessible", False),
+        referral=args.get("referral"),
     )
 
 
@@ -35,7 +60,13 @@ class Services(MethodView):
     @blp.response(200, page_of(ServiceListSchema, "ServicePage"))
     @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
     def get(self, args):
-        """A page of services, filtered (active services unless modified_after is given)"""
+        """A page of services, filtered; with a postcode or lat/lon, nearest first
+
+        Active services unless `status` or `modified_after` is given. A place search
+        (`postcode` or `lat`/`lon`, `proximity` in metres) lists the services with a venue
+        within reach nearest first, each with `distance` (metres), then services whose
+        service area covers the place, marked `area_wide: true`.
+        """
         form = "full" if args["full"] else "minimal" if args["minimal"] else "list"
         page = list_services(
             get_session(), filters_from(args), args["page"], args["per_page"], full=form == "full"
@@ -45,10 +76,12 @@ class Services(MethodView):
 
 @blp.route("/<service_id>")
 class ServiceById(MethodView):
-    @blp.response(200, ServiceSchema)
+    @blp.response(200, ServiceSchema, headers=CONDITIONAL_HEADERS)
+    @blp.alt_response(304, description="Unchanged since If-None-Match/If-Modified-Since")
     @blp.alt_response(404, schema=ErrorSchema, description="No service with that id")
     @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     def get(self, service_id):
-        """One fully nested service"""
+        """One fully nested service (with ETag and Last-Modified, for sync)"""
         service = get_service(get_session(), require_uuid(service_id))
-        return object_response(service, ServiceSchema())
+        response = object_response(service, ServiceSchema())
+        return conditional_response(response, service.last_modified)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Float, String, Text
+from sqlalchemy import Float, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, id_column, text
@@ -29,6 +29,8 @@ class Area(Base):
     """
 
     __tablename__ = "area"
+    # Which areas' boxes hold a point, without reading the (large) GeoJSON of the others.
+    __table_args__ = (Index("ix_area_bbox", "min_lat", "max_lat", "min_lon", "max_lon"),)
 
     id: Mapped[str] = id_column()
     kind: Mapped[str] = mapped_column(Text, default="borough", index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Float, Integer, Text
+from sqlalchemy import Float, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, fk, id_column, text
@@ -120,6 +120,8 @@ class ServiceAtLocation(Base):
 
 class ServiceArea(Base):
     __tablename__ = "service_area"
+    # A place search asks which services cover the boroughs around a point.
+    __table_args__ = (Index("ix_service_area_name", "name", "service_id"),)
 
     id: Mapped[str] = id_column()
     service_id: Mapped[str | None] = fk("service.id")

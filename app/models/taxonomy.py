@@ -40,7 +40,13 @@ class Attribute(Base):
     """Links any HSDS object (link_entity, link_id) to a taxonomy term, with a value."""
 
     __tablename__ = "attribute"
-    __table_args__ = (Index("ix_attribute_link", "link_entity", "link_id"),)
+    __table_args__ = (
+        Index("ix_attribute_link", "link_entity", "link_id"),
+        # "Is this service tagged with one of these terms?" and "which services are?",
+        # each answered from an index alone (place searches, app/search/nearby.py).
+        Index("ix_attribute_link_term", "link_entity", "link_id", "taxonomy_term_id"),
+        Index("ix_attribute_term_link", "taxonomy_term_id", "link_entity", "link_id"),
+    )
 
     id: Mapped[str] = id_column()
     link_id: Mapped[str] = mapped_column(String(36))

@@ -1,13 +1,12 @@
 """One search interface, two backends chosen by the engine's dialect.
 
-`sqlite.py` uses FTS5 (and, for places, an R*Tree); `postgis.py` uses PostgreSQL
-full-text search (and PostGIS geography). Both expose the same functions, and one
-contract test suite runs against both.
+`sqlite.py` uses FTS5, the `location_rtree` R*Tree and Shapely; `postgis.py` uses
+PostgreSQL full-text search, PostGIS geography and ST_Covers. Both expose the same
+functions, and one contract test suite (tests/search/test_contract.py) runs against both.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from types import ModuleType
 
@@ -15,8 +14,29 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from . import postgis, sqlite
+from .places import AreaRef, Point, Venue
+from .suggest import Suggestion, suggest
+from .typos import correct_words
+from .words import query_words
 
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
+__all__ = [
+    "AreaRef",
+    "Point",
+    "Suggestion",
+    "Venue",
+    "areas_covering",
+    "assign_boroughs",
+    "backend",
+    "index_services",
+    "match_services",
+    "matching_ids",
+    "ranked_matches",
+    "search_words",
+    "suggest",
+    "venue_distances",
+    "venues_near",
+    "words",
+]
 
 
 def backend(session: Session) -> ModuleType:
@@ -29,16 +49,61 @@ def backend(session: Session) -> ModuleType:
 
 
 def words(text: str) -> list[str]:
-    """The searchable words of user text: letters and digits only, so no operator,
-    quote or wildcard a user types can reach the query language."""
-    return [w.lower() for w in WORD.findall(text)][:12]
+    """The searchable words of user text (see words.query_words)."""
+    return query_words(text)
 
 
-def match_services(session: Session, text: str) -> Select:
-    """Select (service_id, rank) for services matching `text`; lower rank is better."""
-    return backend(session).match_services(words(text))
+def search_words(session: Session, text: str) -> list[str] | None:
+    """The words to search for: those of `text`, each mistyped one corrected against the
+    vocabulary when the text as typed matches nothing. None when it has no searchable word.
+    """
+    terms = words(text)
+    if not terms:
+        return None
+    if not backend(session).any_match(session, terms):
+        terms = correct_words(session, terms) or terms
+    return terms
+
+
+def match_services(session: Session, text: str) -> Select | None:
+    """Select (service_id, rank) for services matching every word of `text`, each word as a
+    prefix and in any word form (typos corrected, see search_words); rank 0 when the words
+    are all in the name, else 1. None when the text has no searchable word."""
+    terms = search_words(session, text)
+    return backend(session).match_services(terms) if terms else None
+
+
+def matching_ids(session: Session, terms: list[str]) -> Select:
+    """Select service_id of the services matching every one of these words."""
+    return backend(session).matching_ids(terms)
+
+
+def ranked_matches(session: Session, terms: list[str]) -> Select:
+    """Select (service_id, rank) of the services matching these words (see match_services)."""
+    return backend(session).match_services(terms)
 
 
 def index_services(session: Session, service_ids: Iterable[str]) -> None:
     """Refresh the text index rows of these services (call after writing them)."""
     backend(session).index_services(session, list(service_ids))
+
+
+def venues_near(session: Session, point: Point, proximity: float, venues: Select) -> list[Venue]:
+    """Venues of `venues` (a select of sal id, service id, service name, latitude, longitude
+    from location joined to service_at_location) within `proximity` metres of the point."""
+    return backend(session).venues_near(session, point, proximity, venues)
+
+
+def venue_distances(session: Session, point: Point, venues: Select) -> list[Venue]:
+    """Venues of `venues` with their distance from the point, however far."""
+    return backend(session).venue_distances(session, point, venues)
+
+
+def areas_covering(session: Session, point: Point, kind: str | None = None) -> list[AreaRef]:
+    """Named areas (of one kind, or any) whose polygon covers the point."""
+    return backend(session).areas_covering(session, point, kind)
+
+
+def assign_boroughs(session: Session, location_ids: list[str] | None = None) -> int:
+    """Set location.borough from the loaded borough polygons; returns how many changed."""
+    return backend(session).assign_boroughs(session, location_ids)

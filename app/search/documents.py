@@ -6,11 +6,32 @@ from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
 from app.models import Attribute, Organization, Service, TaxonomyTerm
+from app.taxonomy import term_keywords
+
+from .auxiliary import add_words, replace_service_suggestions
+from .words import strip_accents
+
+CHUNK = 500
 
 
-def service_documents(session: Session, service_ids: list[str]) -> list[dict[str, str]]:
+def linked_terms(session: Session, service_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Service id -> (term id, term name) of each taxonomy term it is tagged with."""
+    terms: dict[str, list[tuple[str, str]]] = {}
+    for link_id, term_id, name in session.execute(
+        select(Attribute.link_id, TaxonomyTerm.id, TaxonomyTerm.name)
+        .join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id)
+        .where(Attribute.link_entity == "service", Attribute.link_id.in_(service_ids))
+    ):
+        terms.setdefault(link_id, []).append((term_id, name))
+    return terms
+
+
+def service_documents(
+    session: Session, service_ids: list[str], terms: dict[str, list[tuple[str, str]]]
+) -> list[dict[str, str]]:
     """One row per existing service: its name, and a body of description, alternate
-    name, organisation name and the names of its taxonomy terms."""
+    name, organisation name, the names of its taxonomy terms and, for built-in terms,
+    their keywords (so "exercise" finds a service tagged "Be active")."""
     if not service_ids:
         return []
     rows = session.execute(
@@ -24,23 +45,18 @@ def service_documents(session: Session, service_ids: list[str]) -> list[dict[str
         .outerjoin(Organization, Organization.id == Service.organization_id)
         .where(Service.id.in_(service_ids))
     ).all()
-    terms: dict[str, list[str]] = {}
-    for link_id, name in session.execute(
-        select(Attribute.link_id, TaxonomyTerm.name)
-        .join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id)
-        .where(Attribute.link_entity == "service", Attribute.link_id.in_(service_ids))
-    ):
-        terms.setdefault(link_id, []).append(name)
-    return [
-        {
-            "service_id": sid,
-            "name": name or "",
-            "body": " ".join(
-                part for part in (alternate, description, org, *terms.get(sid, [])) if part
-            ),
-        }
-        for sid, name, alternate, description, org in rows
-    ]
+    keywords = term_keywords()
+    documents = []
+    for sid, name, alternate, description, org in rows:
+        term_words: list[str] = []
+        for term_id, term_name in terms.get(sid, []):
+            term_words += keywords.get(term_id, (term_name,))
+        parts = (alternate, description, org, *term_words)
+        body = " ".join(p for p in parts if p)
+        documents.append(
+            {"service_id": sid, "name": strip_accents(name or ""), "body": strip_accents(body)}
+        )
+    return documents
 
 
 INSERT_DOCUMENT = text(
@@ -49,10 +65,19 @@ INSERT_DOCUMENT = text(
 
 
 def replace_documents(session: Session, service_ids: list[str], delete: TextClause) -> None:
-    """Delete these services' index rows (`delete` takes :ids) and insert fresh ones."""
-    for start in range(0, len(service_ids), 500):
-        chunk = service_ids[start : start + 500]
+    """Delete these services' index rows (`delete` takes :ids) and insert fresh ones, then
+    bring the vocabulary and the suggestions up to date."""
+    for start in range(0, len(service_ids), CHUNK):
+        chunk = service_ids[start : start + CHUNK]
         session.execute(delete, {"ids": chunk})
-        documents = service_documents(session, chunk)
+        terms = linked_terms(session, chunk)
+        documents = service_documents(session, chunk, terms)
         if documents:
             session.execute(INSERT_DOCUMENT, documents)
+        add_words(session, (f"{d['name']} {d['body']}" for d in documents))
+        replace_service_suggestions(
+            session,
+            chunk,
+            {d["service_id"]: d["name"] for d in documents},
+            (pair for pairs in terms.values() for pair in pairs),
+        )

@@ -1,16 +1,32 @@
-"""Reading services and service_at_locations: filters, ordering, one page, one record."""
+"""Reading services and service_at_locations: filters, ordering, one page, one record.
+
+A link worker's question ("near this postcode, for loneliness, on a weekday, free, for
+someone of 72") is a `ServiceFilters`; `conditions` turns it into SQL conditions (see
+app/search/filters.py) and a place search ranks the results nearest first
+(app/search/nearby.py). Without a place, services are listed by text rank, then name.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import search
-from app.errors import NotFound
-from app.models import Attribute, Service, ServiceAtLocation, TaxonomyTerm
+from app.errors import NotFound, Unprocessable
+from app.geo import UnknownPostcode, locate_postcode
+from app.geo.areas import borough_names
+from app.models import Service, ServiceAtLocation
+from app.search import filters
+from app.search.filters import Condition
+from app.search.nearby import measure, rank_service_at_locations, rank_services
+from app.search.places import Hit, Point
+from app.taxonomy import descendant_ids, find_term_ids
+from app.taxonomy.terms import taxonomy_ids_named
+from importers.normalise.boroughs import match_borough
 
 from .loading import service_at_location_options, service_full_options, service_list_options
 from .paging import Page, in_order, paginate
@@ -24,6 +40,25 @@ class ServiceFilters:
     organization_id: str | None = None
     modified_after: dt.datetime | None = None
     status: str | None = None
+    # A term by code or name ("need:loneliness", "loneliness"), and a taxonomy by name.
+    taxonomy_term: str | None = None
+    vocabulary: str | None = None
+    # Place: a postcode or outward code, or a point; proximity in metres.
+    postcode: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    proximity: float | None = None
+    borough: str | None = None
+    # Eligibility and practicalities.
+    age: int | None = None
+    minimum_age: int | None = None
+    maximum_age: int | None = None
+    free: bool = False
+    open_on: str | None = None  # "monday" .. "sunday"
+    open_at: str | None = None  # "HH:MM"
+    language: str | None = None
+    wheelchair_accessible: bool = False
+    referral: str | None = None  # self, gp, link_worker
 
     def statuses(self) -> list[str] | None:
         """Active only by default; a sync client asking `modified_after` sees withdrawals too."""
@@ -32,38 +67,131 @@ class ServiceFilters:
         return None if self.modified_after else ["active"]
 
 
-def filter_service_ids(session: Session, filters: ServiceFilters) -> Select:
-    """A select of service ids matching the filters, in the order they should be listed."""
-    query = select(Service.id)
-    if statuses := filters.statuses():
-        query = query.where(Service.status.in_(statuses))
-    if filters.organization_id:
-        query = query.where(Service.organization_id == filters.organization_id)
-    if filters.modified_after:
-        query = query.where(Service.last_modified >= filters.modified_after)
-    if filters.taxonomy_term_id or filters.taxonomy_id:
-        query = query.where(Service.id.in_(_tagged_service_ids(filters)))
-    if filters.search:
-        matches = search.match_services(session, filters.search).subquery()
+def invalid(parameter: str, problem: str) -> Unprocessable:
+    return Unprocessable(
+        f"Invalid query parameter '{parameter}': {problem}", {"query": {parameter: [problem]}}
+    )
+
+
+def locate(session: Session, found: ServiceFilters) -> Point | None:
+    """The point searched from, if any; an unknown postcode is a 422 naming `postcode`."""
+    if found.postcode:
+        try:
+            return locate_postcode(session, found.postcode)
+        except UnknownPostcode as exc:
+            raise invalid("postcode", str(exc)) from None
+    if found.latitude is not None and found.longitude is not None:
+        return Point(found.latitude, found.longitude)
+    return None
+
+
+def borough_named(session: Session, text: str) -> str:
+    """The borough's name as locations carry it; a 422 naming `borough` if there is none."""
+    known = borough_names(session)
+    by_lower = {name.lower(): name for name in known}
+    name = by_lower.get(" ".join(text.split()).lower()) or match_borough(text)
+    if name is None or (known and name not in known):
+        raise invalid("borough", f"'{text}' is not a borough we know.")
+    return name
+
+
+def _taxonomy_conditions(session: Session, found: ServiceFilters) -> list[Condition]:
+    result = []
+    if found.taxonomy_term_id:
+        result.append(filters.tagged(descendant_ids(session, [found.taxonomy_term_id])))
+    if found.taxonomy_id:
+        result.append(filters.in_taxonomies([found.taxonomy_id]))
+    if found.vocabulary and not session.scalar(
+        select(func.count()).select_from(taxonomy_ids_named(found.vocabulary).subquery())
+    ):
+        raise invalid("vocabulary", f"no taxonomy is called '{found.vocabulary}'.")
+    if found.taxonomy_term:
+        term_ids = find_term_ids(session, found.taxonomy_term, found.vocabulary)
+        if not term_ids:
+            raise invalid(
+                "taxonomy_term", f"no taxonomy term has the code or name '{found.taxonomy_term}'."
+            )
+        result.append(filters.tagged(term_ids))
+    elif found.vocabulary:
+        result.append(filters.in_taxonomies(taxonomy_ids_named(found.vocabulary)))
+    return result
+
+
+def _practical_conditions(session: Session, found: ServiceFilters) -> list[Condition]:
+    result = []
+    if found.borough:
+        result.append(filters.borough(borough_named(session, found.borough)))
+    if found.age is not None:
+        result.append(filters.age(found.age))
+    if found.minimum_age is not None or found.maximum_age is not None:
+        result.append(filters.age_range(found.minimum_age, found.maximum_age))
+    if found.free:
+        result.append(filters.free())
+    if found.open_on or found.open_at:
+        result.append(filters.schedule(found.open_on, found.open_at))
+    if found.language:
+        result.append(filters.language(found.language))
+    if found.wheelchair_accessible:
+        result.append(filters.wheelchair_accessible())
+    if found.referral:
+        result.append(filters.referral(found.referral))
+    return result
+
+
+def conditions(session: Session, found: ServiceFilters, ranked: bool = False):
+    """(conditions, ranked text matches or None) for the filters.
+
+    With `ranked`, a text search is returned as a subquery of (service_id, rank) to join
+    and order by, instead of as a condition; a place search orders by distance and takes
+    the text as one more condition."""
+    result: list[Condition] = []
+    if statuses := found.statuses():
+        result.append(filters.status(statuses))
+    if found.organization_id:
+        result.append(filters.organization(found.organization_id))
+    if found.modified_after:
+        result.append(filters.modified_after(found.modified_after))
+    result += _taxonomy_conditions(session, found)
+    result += _practical_conditions(session, found)
+    matches = None
+    if found.search:
+        terms = search.search_words(session, found.search)
+        if terms is None:
+            result.append(Condition(false()))
+        elif ranked:
+            matches = search.ranked_matches(session, terms).subquery()
+        else:
+            result.append(filters.service_ids_in(search.matching_ids(session, terms)))
+    return result, matches
+
+
+def filter_service_ids(session: Session, found: ServiceFilters):
+    """A select of the ids of matching services, in list order (text rank, then name)."""
+    where, matches = conditions(session, found, ranked=True)
+    query = select(Service.id).where(*(c.service for c in where))
+    if matches is not None:
         return query.join(matches, matches.c.service_id == Service.id).order_by(
             matches.c.rank, Service.name, Service.id
         )
     return query.order_by(Service.name, Service.id)
 
 
-def _tagged_service_ids(filters: ServiceFilters) -> Select:
-    query = select(Attribute.link_id).where(Attribute.link_entity == "service")
-    if filters.taxonomy_term_id:
-        query = query.where(Attribute.taxonomy_term_id == filters.taxonomy_term_id)
-    if filters.taxonomy_id:
-        query = query.join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id).where(
-            TaxonomyTerm.taxonomy_id == filters.taxonomy_id
-        )
-    return query
+def page_of_hits(
+    hits: list[Hit], page: int, per_page: int, load: Callable, measure_page: Callable
+) -> Page:
+    """One page of place-search hits, each object given its `distance` and `area_wide`."""
+    window = measure_page(hits[(page - 1) * per_page : page * per_page])
+    items = load([hit.id for hit in window])
+    by_id = {hit.id: hit for hit in window}
+    for item in items:
+        hit = by_id[item.id]
+        item.distance = round(hit.distance, 1) if hit.distance is not None else None
+        item.area_wide = hit.area_wide
+    return Page(items=items, total=len(hits), page=page, per_page=per_page)
 
 
 def list_services(
-    session: Session, filters: ServiceFilters, page: int, per_page: int, full: bool = False
+    session: Session, found: ServiceFilters, page: int, per_page: int, full: bool = False
 ) -> Page[Service]:
     options = service_full_options() if full else service_list_options()
 
@@ -71,7 +199,25 @@ def list_services(
         rows = session.scalars(select(Service).where(Service.id.in_(ids)).options(*options))
         return in_order(list(rows), ids)
 
-    return paginate(session, filter_service_ids(session, filters), page, per_page, load)
+    point = locate(session, found)
+    if point is not None:
+        where, _ = conditions(session, found)
+        hits = rank_services(session, point, found.proximity, where)
+        return page_of_hits(
+            hits, page, per_page, load, lambda window: measure(session, point, where, window)
+        )
+    ids = filter_service_ids(session, found)
+    if found.search:
+        return page_of_ids(session, ids, page, per_page, load)
+    return paginate(session, ids, page, per_page, load)
+
+
+def page_of_ids(session: Session, ids: Select, page: int, per_page: int, load: Callable) -> Page:
+    """One page of an ordered select of ids, read once: for text searches, whose matching
+    is the costly part, rather than running it again to count."""
+    every = list(session.scalars(ids))
+    window = every[(page - 1) * per_page : page * per_page]
+    return Page(items=load(window), total=len(every), page=page, per_page=per_page)
 
 
 def get_service(session: Session, service_id: str) -> Service:
@@ -84,21 +230,36 @@ def get_service(session: Session, service_id: str) -> Service:
 
 
 def list_service_at_locations(
-    session: Session, filters: ServiceFilters, page: int, per_page: int, full: bool = False
+    session: Session, found: ServiceFilters, page: int, per_page: int, full: bool = False
 ) -> Page[ServiceAtLocation]:
-    service_ids = filter_service_ids(session, filters).subquery()
-    ids = (
-        select(ServiceAtLocation.id)
-        .join(service_ids, service_ids.c.id == ServiceAtLocation.service_id)
-        .order_by(ServiceAtLocation.service_id, ServiceAtLocation.id)
-    )
     options = service_at_location_options() + _sal_service_options(full)
 
     def load(page_ids: list[str]) -> list[ServiceAtLocation]:
         query = select(ServiceAtLocation).where(ServiceAtLocation.id.in_(page_ids))
         return in_order(list(session.scalars(query.options(*options))), page_ids)
 
-    return paginate(session, ids, page, per_page, load)
+    point = locate(session, found)
+    if point is not None:
+        where, _ = conditions(session, found)
+        hits = rank_service_at_locations(session, point, found.proximity, where)
+        return page_of_hits(
+            hits,
+            page,
+            per_page,
+            load,
+            lambda window: measure(session, point, where, window, "service_at_location_id"),
+        )
+    where, matches = conditions(session, found, ranked=True)
+    ids = (
+        select(ServiceAtLocation.id)
+        .join(Service, Service.id == ServiceAtLocation.service_id)
+        .where(*(c.on_venue() for c in where))
+    )
+    order = [Service.name, ServiceAtLocation.id]
+    if matches is not None:
+        ids = ids.join(matches, matches.c.service_id == Service.id)
+        return page_of_ids(session, ids.order_by(matches.c.rank, *order), page, per_page, load)
+    return paginate(session, ids.order_by(*order), page, per_page, load)
 
 
 def _sal_service_options(full: bool) -> list:

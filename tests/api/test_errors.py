@@ -38,7 +38,7 @@ def test_bad_requests_get_the_error_format(client, sample, path, code, names):
 
 
 def test_wrong_method_is_a_json_405(client):
-    response = client.post("/services", json={})
+    response = client.post("/taxonomies", json={})  # (POST /services is the write API now)
     assert response.status_code == 405
     assert response.get_json()["code"] == 405
 

@@ -1,0 +1,99 @@
+"""The two tables beside the text index, kept by `index_services` on both engines:
+
+- `service_search_word`: every word of every indexed document, unstemmed, for typo
+  correction ("gardning" -> "gardening"). Words are only ever added: a word that no
+  service uses any more can still be a correction, which then simply finds nothing.
+- `service_search_suggestion`: service and taxonomy term names under each word-suffix
+  of the name ("garden volunteering"), for indexed prefix lookups as a user types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, column, delete, select, table, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .words import suggestion_keys, vocabulary_words
+
+word_table = table("service_search_word", column("word"))
+suggestion_table = table(
+    "service_search_suggestion", column("key"), column("kind"), column("ref_id")
+)
+BATCH = 5000
+
+Bind = Session | Connection
+
+
+def dialect_name(bind: Bind) -> str:
+    if isinstance(bind, Session):
+        return bind.get_bind().dialect.name
+    return bind.dialect.name
+
+
+def insert_ignoring_duplicates(bind: Bind, target: Any, rows: list[dict[str, str]]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING, in batches (executemany)."""
+    dialect = postgresql if dialect_name(bind) == "postgresql" else sqlite
+    statement = dialect.insert(target).on_conflict_do_nothing()
+    for start in range(0, len(rows), BATCH):
+        bind.execute(statement, rows[start : start + BATCH])
+
+
+def add_words(bind: Bind, texts: Iterable[str]) -> None:
+    words: set[str] = set()
+    for part in texts:
+        words |= vocabulary_words(part)
+    insert_ignoring_duplicates(bind, word_table, [{"word": w} for w in sorted(words)])
+
+
+def suggestion_rows(kind: str, ref_id: str, name: str) -> list[dict[str, str]]:
+    return [{"key": key, "kind": kind, "ref_id": ref_id} for key in suggestion_keys(name)]
+
+
+def replace_service_suggestions(
+    bind: Bind,
+    service_ids: list[str],
+    names: dict[str, str],
+    terms: Iterable[tuple[str, str]],
+) -> None:
+    """Replace the suggestions of these services; add those of the terms they use."""
+    bind.execute(
+        delete(suggestion_table).where(
+            suggestion_table.c.kind == "service", suggestion_table.c.ref_id.in_(service_ids)
+        )
+    )
+    rows: list[dict[str, str]] = []
+    for service_id, name in names.items():
+        rows += suggestion_rows("service", service_id, name)
+    for term_id, name in set(terms):
+        rows += suggestion_rows("taxonomy_term", term_id, name)
+    insert_ignoring_duplicates(bind, suggestion_table, rows)
+
+
+def rebuild_auxiliary(bind: Bind) -> None:
+    """Fill both tables from the text index and the taxonomy links already there."""
+    documents = bind.execute(text("SELECT service_id, name, body FROM service_search")).all()
+    add_words(bind, (f"{name} {body}" for _, name, body in documents))
+    terms = bind.execute(
+        text(
+            "SELECT DISTINCT t.id, t.name FROM attribute a "
+            "JOIN taxonomy_term t ON t.id = a.taxonomy_term_id WHERE a.link_entity = 'service'"
+        )
+    ).all()
+    names = {service_id: name for service_id, name, _ in documents}
+    ids = list(names)
+    for start in range(0, max(len(ids), 1), BATCH):
+        chunk = ids[start : start + BATCH]
+        replace_service_suggestions(
+            bind,
+            chunk,
+            {i: names[i] for i in chunk},
+            [(t, n) for t, n in terms] if start == 0 else [],
+        )
+
+
+def known_words(bind: Bind) -> list[str]:
+    """The whole vocabulary, sorted (for engines that correct typos in Python)."""
+    return list(bind.execute(select(word_table.c.word).order_by(word_table.c.word)).scalars())
