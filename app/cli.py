@@ -91,13 +91,13 @@ def openapi_yaml() -> str:
 
 @cli.command()
 def sample() -> None:
-    """Load the sample London services (idempotent: running it again changes nothing)."""
-    from .sample import load_sample
+    """Load the demo: sample postcodes, borough polygons and six overlapping sample
+    sources in five formats, through the import pipeline (idempotent)."""
+    from .demo import load_demo
 
-    session = get_db().sessionmaker()
-    with session.begin():
-        count = load_sample(session)
-    click.echo(f"Loaded {count} sample services.")
+    folder = Path(current_app.instance_path) / "sample"
+    for line in load_demo(get_db().sessionmaker, folder):
+        click.echo(line)
 
 
 @cli.command("import")

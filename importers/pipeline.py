@@ -27,9 +27,18 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from app import search
-from app.models import MetadataEntry, Service, Source, SourceRecord, stable_id
+from app.geo.areas import assign_boroughs
+from app.models import (
+    MetadataEntry,
+    Service,
+    ServiceAtLocation,
+    Source,
+    SourceRecord,
+    stable_id,
+)
 from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
+from app.taxonomy.mapping import map_category
 from importers.geocode import Geocoder
 from importers.ids import assign_ids
 from importers.prepare import Rejected, prepare_service
@@ -129,6 +138,7 @@ class Importer:
         self.seen: set[str] = set()
         self.touched: list[str] = []
         self.pending: list[Staged] = []
+        self.categories: dict[str, list[str]] = {}
         self.known = {
             key: (record_id, digest, status)
             for key, record_id, digest, status in session.execute(
@@ -162,7 +172,26 @@ class Importer:
                 self.geocoder.locate(sal["location"], prepared.warnings)
         for warning in prepared.warnings:
             self._problem("warning", item.position, warning, item.key)
+        self._map_categories(prepared.service)
         self._stage(item, prepared.service)
+
+    def _map_categories(self, service: dict[str, Any]) -> None:
+        """Link the service to the built-in social prescribing terms its source's own
+        categories mean ("Befriending & social contact" -> befriending, loneliness), so
+        the need filters find it; the source's categories stay as they are too."""
+        mapped: list[str] = []
+        for attribute in service.get("attributes") or []:
+            term = attribute.get("taxonomy_term") or {}
+            if attribute.get("value") or not term.get("name"):
+                continue  # a field kept as an attribute, not a category
+            name = term["name"]
+            if name not in self.categories:
+                self.categories[name] = map_category(self.session, name)[:MAPPED_TERMS]
+            mapped += [t for t in self.categories[name] if t not in mapped]
+        service.setdefault("attributes", [])
+        service["attributes"] += [
+            {"taxonomy_term_id": term_id, "link_type": "mapped_category"} for term_id in mapped
+        ]
 
     def _stage(self, item: Record, service: dict[str, Any]) -> None:
         digest = content_hash(service)
@@ -277,6 +306,7 @@ class Importer:
 
 
 BATCH_SIZE = 500
+MAPPED_TERMS = 2  # built-in terms linked per source category, best first
 UPDATE_RECORD = (
     update(SourceRecord.__table__)
     .where(SourceRecord.__table__.c.id == bindparam("_id"))
@@ -297,6 +327,16 @@ UPDATE_RECORD = (
         }
     )
 )
+
+
+def locations_of(session: Session, service_ids: list[str]) -> list[str]:
+    """The ids of the locations these services run at (to set their boroughs)."""
+    found: list[str] = []
+    for start in range(0, len(service_ids), 500):
+        chunk = service_ids[start : start + 500]
+        query = select(ServiceAtLocation.location_id).where(ServiceAtLocation.service_id.in_(chunk))
+        found.extend(location_id for location_id in session.scalars(query) if location_id)
+    return found
 
 
 def run_import(
@@ -334,5 +374,6 @@ def run_import(
     if full:
         importer.withdraw_missing()
     search.index_services(session, importer.touched)
+    assign_boroughs(session, locations_of(session, importer.touched))
     session.expire_all()  # Core writes bypassed the identity map
     return importer.report

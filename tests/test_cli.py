@@ -70,3 +70,13 @@ def test_db_upgrade_is_safe_to_repeat(runner):
         result = runner.invoke(args=["db", "upgrade"])
         assert result.exit_code == 0
         assert "newest schema" in result.output
+
+
+def test_sample_loads_every_source_through_the_pipeline_once(runner, session):
+    first = runner.invoke(args=["sample"])
+    assert first.exit_code == 0, first.output
+    assert "Loaded 3000 sample postcodes." in first.output
+    assert "careplace-islington: read 39, created 39" in first.output
+    assert count_services(session) >= 150
+    again = runner.invoke(args=["sample"])
+    assert "created 0, updated 0, unchanged 39" in again.output

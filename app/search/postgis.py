@@ -73,6 +73,8 @@ def _point(point: Point):
 
 def venues_near(session: Session, point: Point, proximity: float, venues: Select) -> list[Venue]:
     """The venues of the select within `proximity` metres (ST_DWithin on the GiST index)."""
+    # A few thousand index probes: parallel workers cost more to start than they save.
+    session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     target = _point(point)
     query = venues.add_columns(func.ST_Distance(location_geog, target, USE_SPHEROID)).where(
         func.ST_DWithin(location_geog, target, proximity, USE_SPHEROID)
