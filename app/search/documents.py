@@ -64,7 +64,12 @@ INSERT_DOCUMENT = text(
 )
 
 
-def replace_documents(session: Session, service_ids: list[str], delete: TextClause) -> None:
+def replace_documents(
+    session: Session,
+    service_ids: list[str],
+    delete: TextClause,
+    insert: TextClause = INSERT_DOCUMENT,
+) -> None:
     """Delete these services' index rows (`delete` takes :ids) and insert fresh ones, then
     bring the vocabulary and the suggestions up to date."""
     for start in range(0, len(service_ids), CHUNK):
@@ -73,7 +78,7 @@ def replace_documents(session: Session, service_ids: list[str], delete: TextClau
         terms = linked_terms(session, chunk)
         documents = service_documents(session, chunk, terms)
         if documents:
-            session.execute(INSERT_DOCUMENT, documents)
+            session.execute(insert, documents)
         add_words(session, (f"{d['name']} {d['body']}" for d in documents))
         replace_service_suggestions(
             session,

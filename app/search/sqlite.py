@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 
 import shapely
 from shapely.geometry import shape
@@ -15,6 +14,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    null,
     select,
     table,
     text,
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from app.models import Area, Location
 
 from .documents import replace_documents
-from .places import AreaRef, Point, Venue, bounding_box, haversine
+from .places import AreaRef, Point, bounding_box
 
 service_search = table("service_search", column("service_id"))
 location_rtree = table(
@@ -77,44 +77,39 @@ def match_services(words: list[str]) -> Select:
     )
 
 
+# The FTS row of a service shares the service row's rowid: service_id is UNINDEXED in
+# FTS5, so deleting by it would scan the whole index for every batch (quadratic imports).
+DELETE_DOCUMENTS = text(
+    "DELETE FROM service_search WHERE rowid IN (SELECT rowid FROM service WHERE id IN :ids)"
+).bindparams(bindparam("ids", expanding=True))
+INSERT_DOCUMENT_AT_ROWID = text(
+    "INSERT INTO service_search (rowid, service_id, name, body) "
+    "SELECT rowid, :service_id, :name, :body FROM service WHERE id = :service_id"
+)
+
+
 def index_services(session: Session, service_ids: list[str]) -> None:
-    delete = text("DELETE FROM service_search WHERE service_id IN :ids").bindparams(
-        bindparam("ids", expanding=True)
-    )
-    replace_documents(session, service_ids, delete)
+    replace_documents(session, service_ids, DELETE_DOCUMENTS, INSERT_DOCUMENT_AT_ROWID)
 
 
 # -- places -------------------------------------------------------------------------------
 
 
-def venues_near(session: Session, point: Point, proximity: float, venues: Select) -> list[Venue]:
-    """The venues (a select of sal id, service id, name, latitude, longitude) within `proximity`
-    metres: the R*Tree finds those in the bounding box, haversine measures them exactly."""
-    min_lat, max_lat, min_lon, max_lon = bounding_box(point, proximity)
-    in_box = select(location_rtree.c.id).where(
-        location_rtree.c.max_lat >= min_lat,
-        location_rtree.c.min_lat <= max_lat,
-        location_rtree.c.max_lon >= min_lon,
-        location_rtree.c.min_lon <= max_lon,
-    )
-    # rowid IN (R*Tree search): SQLite then walks from the box to the rows, never the
-    # other way round, whatever its statistics say.
-    boxed = venues.where(literal_column("location.rowid").in_(in_box))
-    found = _measure(session.execute(boxed), point)
-    return [venue for venue in found if venue.distance <= proximity]
-
-
-def venue_distances(session: Session, point: Point, venues: Select) -> list[Venue]:
-    """Every venue of the select with its distance (no limit)."""
-    return _measure(session.execute(venues.where(Location.latitude.is_not(None))), point)
-
-
-def _measure(rows: Iterable, point: Point) -> list[Venue]:
-    return [
-        Venue(sal_id, service_id, name, haversine(point.latitude, point.longitude, lat, lon))
-        for sal_id, service_id, name, lat, lon in rows
-        if lat is not None and lon is not None
-    ]
+def near(session: Session, venues: Select, point: Point, proximity: float | None) -> Select:
+    """`venues` (from location) restricted to the bounding box of the circle by the
+    R*Tree, with a NULL distance column: haversine is applied to the rows in Python."""
+    if proximity is not None:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(point, proximity)
+        in_box = select(location_rtree.c.id).where(
+            location_rtree.c.max_lat >= min_lat,
+            location_rtree.c.min_lat <= max_lat,
+            location_rtree.c.max_lon >= min_lon,
+            location_rtree.c.min_lon <= max_lon,
+        )
+        # rowid IN (R*Tree search): SQLite walks from the box to the rows, never the
+        # other way round, whatever its statistics say.
+        venues = venues.where(literal_column("location.rowid").in_(in_box))
+    return venues.add_columns(null().label("distance"))
 
 
 # -- areas --------------------------------------------------------------------------------
