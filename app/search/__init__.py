@@ -33,8 +33,6 @@ __all__ = [
     "ranked_matches",
     "search_words",
     "suggest",
-    "venue_distances",
-    "venues_near",
     "words",
 ]
 
@@ -86,17 +84,6 @@ def ranked_matches(session: Session, terms: list[str]) -> Select:
 def index_services(session: Session, service_ids: Iterable[str]) -> None:
     """Refresh the text index rows of these services (call after writing them)."""
     backend(session).index_services(session, list(service_ids))
-
-
-def venues_near(session: Session, point: Point, proximity: float, venues: Select) -> list[Venue]:
-    """Venues of `venues` (a select of sal id, service id, service name, latitude, longitude
-    from location joined to service_at_location) within `proximity` metres of the point."""
-    return backend(session).venues_near(session, point, proximity, venues)
-
-
-def venue_distances(session: Session, point: Point, venues: Select) -> list[Venue]:
-    """Venues of `venues` with their distance from the point, however far."""
-    return backend(session).venue_distances(session, point, venues)
 
 
 def areas_covering(session: Session, point: Point, kind: str | None = None) -> list[AreaRef]:

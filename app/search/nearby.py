@@ -5,39 +5,61 @@ A service is a hit when one of its qualifying venues is within `proximity` metre
 when one of its service areas covers the point: a borough whose polygon covers it, or
 an area-wide name ("pan-London", "national", "online", "phone"). Without a proximity
 only the covering services are hits (the HSDS rule for `postcode`).
+
+The venue query has two layers, in this order whatever the planner estimates: the
+spatial index finds the venues near the point, which are checked against the venue
+filters and the sets (terms, text) by their service_id; only the venues left are joined
+to their service rows for the remaining service filters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.models import Location, Service, ServiceArea, ServiceAtLocation
 
-from . import areas_covering, venue_distances, venues_near
+from . import areas_covering, backend
 from .filters import Condition, unindexed
-from .places import AREA_WIDE_NAMES, Hit, Point, Venue, area_name_variants, rank_hits
+from .places import AREA_WIDE_NAMES, Hit, Point, Venue, area_name_variants, haversine, rank_hits
 
 ID_CHUNK = 5000  # ids per IN list (SQLite allows 32,766 parameters)
 
 
-def venue_select(conditions: Sequence[Condition]) -> Select:
-    """(sal id, service id, service name, latitude, longitude) of the qualifying venues."""
-    return (
+def venues(
+    session: Session,
+    point: Point,
+    proximity: float | None,
+    conditions: Sequence[Condition],
+    *where: ColumnElement[bool],
+) -> list[Venue]:
+    """The qualifying venues (and `where`) within `proximity` metres, or however far when
+    it is None, each with its service's name and its distance from the point."""
+    sets = [c for c in conditions if c.venue is not None or c.ids is not None]
+    rest = [c.service for c in conditions if c.venue is None and c.ids is None]
+    near = (
         select(
             ServiceAtLocation.id,
             ServiceAtLocation.service_id,
-            Service.name,
             Location.latitude,
             Location.longitude,
         )
         .select_from(Location)
         .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
-        .join(Service, Service.id == ServiceAtLocation.service_id)
-        .where(*(c.on_nearby_venue() for c in conditions))
+        .where(Location.latitude.is_not(None), *where, *(c.on_nearby_venue() for c in sets))
     )
+    near = backend(session).near(session, near, point, proximity)
+    fenced = near.offset(0).subquery()  # OFFSET 0: the planner keeps this layer first
+    query = select(fenced, Service.name).join(Service, Service.id == fenced.c.service_id)
+    found = []
+    for sal_id, service_id, lat, lon, distance, name in session.execute(query.where(*rest)):
+        if distance is None:  # SQLite: measured here, exactly
+            distance = haversine(point.latitude, point.longitude, lat, lon)
+        if proximity is None or distance <= proximity:
+            found.append(Venue(sal_id, service_id, name, distance))
+    return found
 
 
 def covering_services(
@@ -59,18 +81,10 @@ def covering_services(
     return dict(session.execute(query).all())
 
 
-def _within_reach(
-    session: Session, point: Point, proximity: float | None, conditions: Sequence[Condition]
-) -> list[Venue]:
-    if proximity is None:
-        return []
-    return venues_near(session, point, proximity, venue_select(conditions))
-
-
-def _nearest(venues: list[Venue], key: str) -> tuple[dict[str, float], dict[str, str]]:
+def _nearest(found: list[Venue], key: str) -> tuple[dict[str, float], dict[str, str]]:
     nearest: dict[str, float] = {}
     names: dict[str, str] = {}
-    for venue in venues:
+    for venue in found:
         ident = getattr(venue, key)
         if ident not in nearest or venue.distance < nearest[ident]:
             nearest[ident] = venue.distance
@@ -83,7 +97,10 @@ def rank_services(
 ) -> list[Hit]:
     """Service hits: venues within reach nearest first, then area-wide services by name
     (their distance is measured for the page shown, see `measure`)."""
-    within, names = _nearest(_within_reach(session, point, proximity, conditions), "service_id")
+    within: dict[str, float] = {}
+    names: dict[str, str] = {}
+    if proximity is not None:
+        within, names = _nearest(venues(session, point, proximity, conditions), "service_id")
     covering = covering_services(session, point, conditions)
     names.update(covering)
     return rank_hits(within, [i for i in covering if i not in within], names)
@@ -94,15 +111,22 @@ def rank_service_at_locations(
 ) -> list[Hit]:
     """service_at_location hits: those within reach nearest first, then the venues of
     services whose service area covers the point, by service name."""
-    within, names = _nearest(
-        _within_reach(session, point, proximity, conditions), "service_at_location_id"
-    )
+    within: dict[str, float] = {}
+    names: dict[str, str] = {}
+    if proximity is not None:
+        found = venues(session, point, proximity, conditions)
+        within, names = _nearest(found, "service_at_location_id")
     covering = list(covering_services(session, point, conditions))
     area_wide: list[str] = []
     for start in range(0, len(covering), ID_CHUNK):
         chunk = covering[start : start + ID_CHUNK]
-        query = venue_select(conditions).where(ServiceAtLocation.service_id.in_(chunk))
-        for sal_id, _service_id, name, _lat, _lon in session.execute(query):
+        query = (
+            select(ServiceAtLocation.id, Service.name)
+            .join(Service, Service.id == ServiceAtLocation.service_id)
+            .where(ServiceAtLocation.service_id.in_(chunk))
+            .where(*(c.on_venue() for c in conditions))
+        )
+        for sal_id, name in session.execute(query):
             if sal_id not in within:
                 area_wide.append(sal_id)
                 names[sal_id] = name
@@ -122,6 +146,5 @@ def measure(
     if not wanted:
         return hits
     column = ServiceAtLocation.service_id if key == "service_id" else ServiceAtLocation.id
-    venues = venue_distances(session, point, venue_select(conditions).where(column.in_(wanted)))
-    distances, _ = _nearest(venues, key)
+    distances, _ = _nearest(venues(session, point, None, conditions, column.in_(wanted)), key)
     return [Hit(h.id, distances.get(h.id), True) if h.area_wide else h for h in hits]

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.models import Area, Location
 
 from .documents import replace_documents
-from .places import AreaRef, Point, Venue
+from .places import AreaRef, Point
 
 service_search = table("service_search", column("service_id"), column("tsv"))
 location_geog = literal_column("location.geog", Geography(srid=4326))
@@ -71,24 +71,18 @@ def _point(point: Point):
     )
 
 
-def venues_near(session: Session, point: Point, proximity: float, venues: Select) -> list[Venue]:
-    """The venues of the select within `proximity` metres (ST_DWithin on the GiST index)."""
+def near(session: Session, venues: Select, point: Point, proximity: float | None) -> Select:
+    """`venues` (from location) within `proximity` metres (ST_DWithin on the GiST index),
+    with their distance (ST_Distance on the sphere, as haversine)."""
+    target = _point(point)
+    venues = venues.add_columns(
+        func.ST_Distance(location_geog, target, USE_SPHEROID).label("distance")
+    )
+    if proximity is None:
+        return venues
     # A few thousand index probes: parallel workers cost more to start than they save.
     session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    target = _point(point)
-    query = venues.add_columns(func.ST_Distance(location_geog, target, USE_SPHEROID)).where(
-        func.ST_DWithin(location_geog, target, proximity, USE_SPHEROID)
-    )
-    return [Venue(row[0], row[1], row[2], row[5]) for row in session.execute(query)]
-
-
-def venue_distances(session: Session, point: Point, venues: Select) -> list[Venue]:
-    """Every venue of the select with its distance (no limit)."""
-    target = _point(point)
-    query = venues.add_columns(func.ST_Distance(location_geog, target, USE_SPHEROID)).where(
-        location_geog.is_not(None)
-    )
-    return [Venue(row[0], row[1], row[2], row[5]) for row in session.execute(query)]
+    return venues.where(func.ST_DWithin(location_geog, target, proximity, USE_SPHEROID))
 
 
 # -- areas --------------------------------------------------------------------------------

@@ -5,27 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.models import Taxonomy, TaxonomyTerm
 from app.services.text import escape_like
 
-MAX_DEPTH = 10  # taxonomies are shallow; this only guards against a parent cycle
-
 
 def descendant_ids(session: Session, term_ids: Iterable[str]) -> set[str]:
-    """The terms and every term below them (children, grandchildren, ...)."""
-    found = set(term_ids)
-    frontier = set(found)
-    for _ in range(MAX_DEPTH):
-        if not frontier:
-            break
-        children = set(
-            session.scalars(select(TaxonomyTerm.id).where(TaxonomyTerm.parent_id.in_(frontier)))
-        )
-        frontier = children - found
-        found |= frontier
-    return found
+    """The terms and every term below them (children, grandchildren, ...), in one query."""
+    ids = list(term_ids)
+    if not ids:
+        return set()
+    tree = select(TaxonomyTerm.id).where(TaxonomyTerm.id.in_(ids)).cte("tree", recursive=True)
+    child = aliased(TaxonomyTerm)
+    tree = tree.union(select(child.id).join(tree, child.parent_id == tree.c.id))
+    return set(ids) | set(session.scalars(select(tree.c.id)))
 
 
 def find_term_ids(session: Session, text: str, vocabulary: str | None = None) -> set[str]:
@@ -35,12 +29,12 @@ def find_term_ids(session: Session, text: str, vocabulary: str | None = None) ->
     result also holds terms of other taxonomies with the same name as a term found, so
     "walking groups" finds services an importer tagged with its own "Walking groups" term
     as well as those tagged with the built-in one. `vocabulary` (a taxonomy name)
-    restricts the terms matched to that taxonomy.
+    restricts the terms matched to that taxonomy. One query (a recursive CTE).
     """
     wanted = " ".join(text.split()).lower()
     if not wanted:
         return set()
-    query = select(TaxonomyTerm.id).where(
+    anchor = select(TaxonomyTerm.id).where(
         or_(
             func.lower(TaxonomyTerm.name) == wanted,
             func.lower(TaxonomyTerm.code) == wanted,
@@ -48,17 +42,22 @@ def find_term_ids(session: Session, text: str, vocabulary: str | None = None) ->
         )
     )
     if vocabulary:
-        query = query.where(TaxonomyTerm.taxonomy_id.in_(taxonomy_ids_named(vocabulary)))
-    matched = descendant_ids(session, session.scalars(query))
-    if not matched or vocabulary:
-        return matched
-    names = set(
-        session.scalars(select(func.lower(TaxonomyTerm.name)).where(TaxonomyTerm.id.in_(matched)))
-    )
-    same_name = session.scalars(
-        select(TaxonomyTerm.id).where(func.lower(TaxonomyTerm.name).in_(names))
-    )
-    return matched | set(same_name)
+        anchor = anchor.where(TaxonomyTerm.taxonomy_id.in_(taxonomy_ids_named(vocabulary)))
+    matched = anchor.cte("matched", recursive=True)
+    child = aliased(TaxonomyTerm)
+    matched = matched.union(select(child.id).join(matched, child.parent_id == matched.c.id))
+    found = select(TaxonomyTerm.id).where(TaxonomyTerm.id.in_(select(matched.c.id)))
+    if not vocabulary:
+        names = select(func.lower(TaxonomyTerm.name)).where(
+            TaxonomyTerm.id.in_(select(matched.c.id))
+        )
+        found = select(TaxonomyTerm.id).where(
+            or_(
+                TaxonomyTerm.id.in_(select(matched.c.id)),
+                func.lower(TaxonomyTerm.name).in_(names),
+            )
+        )
+    return set(session.scalars(found))
 
 
 def taxonomy_ids_named(name: str):
