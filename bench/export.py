@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
+from vocabulary import ACTIVITIES, BOROUGHS
 
 from app import create_app, migrate
 from app.db import get_db
@@ -50,19 +51,6 @@ from app.models import (
     stable_id,
 )
 
-ACTIVITIES = [
-    "Walking group",
-    "Knit and natter",
-    "Men's shed",
-    "Carers' café",
-    "Debt advice",
-    "Community garden",
-    "Lunch club",
-    "Dementia café",
-    "Tai chi",
-    "Singing group",
-]
-BOROUGHS = ["Camden", "Islington", "Hackney", "Lambeth", "Southwark", "Tower Hamlets"]
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA"]
 CHUNK = 5_000
 NOW = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)

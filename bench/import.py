@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from vocabulary import ACTIVITIES, BOROUGHS
+
 from app import create_app, migrate
 from app.db import get_db
 from importers.careplace import read_careplace
@@ -27,19 +29,6 @@ HEADER = [
     "Area covered", "Address line 1", "Town", "Postcode", "Telephone", "Email", "Website",
     "Cost", "Opening times", "Age range", "Last updated", "Latitude", "Longitude",
 ]  # fmt: skip
-ACTIVITIES = [
-    "Walking group",
-    "Knit and natter",
-    "Men's shed",
-    "Carers' café",
-    "Debt advice",
-    "Community garden",
-    "Lunch club",
-    "Dementia café",
-    "Tai chi",
-    "Singing group",
-]
-BOROUGHS = ["Camden", "Islington", "Hackney", "Lambeth", "Southwark", "Tower Hamlets"]
 TIMES = ["Mondays 10:00-12:00", "Every Tuesday from 2pm", "Mon-Fri 9am-5pm", "Saturdays 10am-1pm"]
 COSTS = ["Free", "£2 per session", "Donations welcome", "£3.50"]
 AGES = ["18+", "Over 50s", "11-19", "All ages"]
