@@ -1,13 +1,17 @@
 """The link worker's filters as SQL conditions, the same on both engines.
 
-Each filter is a `Condition` with two forms:
+Each filter is a `Condition` with up to three forms:
 
 - `service`: a condition on a `Service` row (correlated subqueries where needed);
 - `venue`: for filters about the place and time a service runs (schedules, step-free
   access, borough), a condition on one `ServiceAtLocation` row, so a place search counts
-  only the venues that qualify and measures the distance to the nearest of those.
+  only the venues that qualify and measures the distance to the nearest of those;
+- `ids`: for set-like filters (taxonomy terms, text), the select of the ids that pass,
+  for place searches to check a venue's or service area's service_id against.
 
 A service-level filter's `venue` is None: it says nothing about one venue over another.
+The SQL is shaped so that both planners start where they should: from the spatial index,
+the service area names or the text index, never from "status = active".
 """
 
 from __future__ import annotations
@@ -77,7 +81,6 @@ NOT_STEP_FREE = (
     "no level access",
     "not fully",
     "partial",
-    "unfortunately",
 )
 
 VenueForm = Callable[[type[ServiceAtLocation]], ColumnElement[bool]]
