@@ -1,10 +1,10 @@
 """Generated London services for bench/search.py, written straight into a database.
 
-Points fall inside the 33 borough polygons, inner boroughs three times as dense as outer
-ones; names come from social prescribing activities; every service gets a schedule, a
-cost, an age range, built-in taxonomy terms, a language, often a service area, sometimes
-step-free access notes. A tenth as many postcodes as services are spread the same way.
-Everything is seeded: the same N gives the same database.
+Points fall inside the 33 borough polygons, spread by area, inner London three times as
+dense as outer London; names come from social prescribing activities; every service gets
+a schedule, a cost, an age range, built-in taxonomy terms, a language, often a service
+area, sometimes step-free access notes. A tenth as many postcodes as services are spread
+the same way. Everything is seeded: the same N gives the same database.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def uid(*parts: object) -> str:
 
 
 class Sampler:
-    """Random points inside the boroughs, inner London (ons_inner T) weighted 3:1."""
+    """Random points inside the boroughs, by area, inner London (ons_inner T) weighted 3:1."""
 
     def __init__(self, boroughs_geojson: Path, rng: random.Random) -> None:
         features = json.loads(boroughs_geojson.read_text())["features"]
@@ -82,7 +82,12 @@ class Sampler:
         self.shapes = [shape(f["geometry"]) for f in features]
         for geometry in self.shapes:
             shapely.prepare(geometry)
-        self.weights = [3 if f["properties"].get("ons_inner") == "T" else 1 for f in features]
+        # Spread over the boroughs' extent (weight by area), three times as dense in inner
+        # London: a small borough (the City) is not as full as a big one.
+        self.weights = [
+            geometry.area * (3 if f["properties"].get("ons_inner") == "T" else 1)
+            for geometry, f in zip(self.shapes, features, strict=True)
+        ]
 
     def point(self) -> tuple[str, float, float]:
         index = self.rng.choices(range(len(self.shapes)), self.weights)[0]

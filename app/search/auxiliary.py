@@ -59,11 +59,10 @@ def replace_service_suggestions(
     terms: Iterable[tuple[str, str]],
 ) -> None:
     """Replace the suggestions of these services; add those of the terms they use."""
-    bind.execute(
-        delete(suggestion_table).where(
-            suggestion_table.c.kind == "service", suggestion_table.c.ref_id.in_(service_ids)
-        )
-    )
+    # By ref_id alone (a service's id is never a term's): with `kind` too, PostgreSQL may
+    # start from the primary key's `kind` prefix, every service's rows, while a big
+    # import fills the table faster than statistics follow.
+    bind.execute(delete(suggestion_table).where(suggestion_table.c.ref_id.in_(service_ids)))
     rows: list[dict[str, str]] = []
     for service_id, name in names.items():
         rows += suggestion_rows("service", service_id, name)
