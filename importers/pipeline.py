@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from app import search
 from app.dedupe import DedupeReport, run_dedupe
+from app.dedupe.state import needs_matching
 from app.geo.areas import assign_boroughs
 from app.models import (
     MergedService,
@@ -415,6 +416,6 @@ def run_import(
     search.index_services(session, importer.touched)
     assign_boroughs(session, locations_of(session, importer.touched))
     session.expire_all()  # Core writes bypassed the identity map
-    if dedupe:
+    if dedupe and needs_matching(session):
         importer.report.dedupe = run_dedupe(session, now=importer.now)
     return importer.report

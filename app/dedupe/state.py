@@ -136,6 +136,21 @@ def load_state(session: Session) -> State:
     return state
 
 
+def needs_matching(session: Session) -> bool:
+    """Whether any record is new, changed or withdrawn since the last run matched it."""
+    unmatched = or_(
+        SourceRecord.matched_hash.is_(None),
+        SourceRecord.matched_hash != SourceRecord.content_hash,
+    )
+    query = select(SourceRecord.id).where(
+        or_(
+            (SourceRecord.status == "active") & unmatched,
+            (SourceRecord.status != "active") & SourceRecord.matched_hash.is_not(None),
+        )
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
 def human_decisions(session: Session, state: State) -> HumanDecisions:
     """Reviewers' decisions between records the run knows, as the matcher takes them."""
     by_id = state.by_record_id()

@@ -134,3 +134,15 @@ def test_a_decision_needs_a_known_decision_word(session, client, possible):
     response = client.post("/review/decisions", json=body, headers=token(session, "moderator"))
     assert response.status_code == 422
     assert response.json["errors"]["json"]["decision"]
+
+
+def test_a_persons_edit_to_a_merged_service_survives_the_next_merge(session, client, merged, load):
+    service_id = services_of(session)["careplace-camden/S1"]
+    headers = token(session, "moderator")
+    patch = {"description": "Meet at the café at 10:00; the walk takes an hour."}
+    assert client.patch(f"/services/{service_id}", json=patch, headers=headers).status_code == 200
+
+    changed = {**HEATH_WALK, "description": "Walks every Monday morning."}
+    load(CAREPLACE, ("S1", changed))  # the trusted source changes the field a person set
+
+    assert session.get(Service, service_id).description == patch["description"]
