@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.models import Service
+from app.models import Service, SourceRecord
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -77,6 +77,19 @@ def test_sample_loads_every_source_through_the_pipeline_once(runner, session):
     assert first.exit_code == 0, first.output
     assert "Loaded 3000 sample postcodes." in first.output
     assert "careplace-islington: read 39, created 39" in first.output
-    assert count_services(session) >= 150
+    assert count_services(session) >= 150  # every record's own service, merged ones inactive
     again = runner.invoke(args=["sample"])
     assert "created 0, updated 0, unchanged 39" in again.output
+
+
+def test_sample_merges_the_services_its_sources_share(runner, session):
+    result = runner.invoke(args=["sample"])
+    assert result.exit_code == 0, result.output
+
+    records = session.scalar(select(func.count()).select_from(SourceRecord))
+    active = session.scalar(
+        select(func.count()).select_from(Service).where(Service.status == "active")
+    )
+    merged = session.scalar(select(func.count(func.distinct(SourceRecord.service_id))))
+    assert "dedupe (full)" in result.output
+    assert merged == active < records  # one live service per merged group of records
