@@ -120,6 +120,13 @@ def flatten_service(data: Data, modified: dt.datetime, rows: Rows | None = None)
     return rows
 
 
+def flatten_organization(data: Data, rows: Rows | None = None) -> Rows:
+    """Add the rows of one organization (and its identifiers) to `rows`."""
+    rows = rows if rows is not None else Rows()
+    _organization(rows, data)
+    return rows
+
+
 def _organization(rows: Rows, data: Data) -> None:
     if data["id"] in {row["id"] for row in rows.tables.get(Organization, [])}:
         return

@@ -43,7 +43,7 @@ from app.models import (
 from app.models.accounts import AccountOrganization
 from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
-from importers.flatten import columns_of
+from importers.flatten import Rows, flatten_organization
 from importers.publish import Publisher
 
 from .state import State, chunks
@@ -102,10 +102,7 @@ class ClusterPublisher:
         org_id = self.org_of.get(stored.match_id)
         if cluster_id != stored.own_service_id or org_id != stored.own_organization_id:
             return False
-        if org_id is None:
-            return True
-        org_members = self.result.organizations.clusters[org_id]
-        return all(self.state.records[m].own_organization_id == org_id for m in org_members)
+        return org_id is None or self._own_organization(org_id)
 
     def changed_organizations(self) -> set[str]:
         """Organisation clusters whose records, or membership, changed."""
@@ -117,9 +114,10 @@ class ClusterPublisher:
         }
 
     def targets(self) -> dict[str, frozenset[str]]:
-        """The service clusters to (re)publish."""
+        """The service clusters to (re)publish: those whose records, or the organisation
+        cluster their records are in, changed. (A change inside an organisation cluster
+        alone rewrites just the organisation: `write_organizations`.)"""
         old = self.previous.services.clusters
-        changed_orgs = self.changed_organizations()
         chosen: dict[str, frozenset[str]] = {}
         for cluster_id, members in self.result.services.clusters.items():
             stored = [self.state.records[m] for m in members]
@@ -135,7 +133,7 @@ class ClusterPublisher:
             elif (
                 old.get(cluster_id) != members
                 or any(s.changed for s in stored)
-                or any(self.org_of.get(s.match_id) in changed_orgs for s in stored)
+                or any(self.org_of.get(s.match_id) != s.organization_id for s in stored)
                 or cluster_id not in self.merged_ids
             ):
                 chosen[cluster_id] = members
@@ -157,7 +155,7 @@ class ClusterPublisher:
             publisher.publish(services, now)
             self._record_sources(sources, now)
         self.session.execute(delete(MergedAlias).where(MergedAlias.old_id.in_(list(targets))))
-        self._ensure_organizations(targets)
+        self.write_organizations(targets)
         published.services = sorted(targets)
         published.retired_organizations = self.retire_organizations(targets, now)
         self._drop_orphan_locations(lost_locations)
@@ -363,29 +361,43 @@ class ClusterPublisher:
         self._alias("organization", gone, now)
         return gone
 
-    def _ensure_organizations(self, targets: dict[str, frozenset[str]]) -> None:
-        """Write the organisation clusters these records are in that no published service
-        wrote (a service shows one organisation, its records may name two); their
-        source_record rows point at them. Identifiers come with a service's organisation."""
-        wanted = sorted(
-            {self.org_of[m] for members in targets.values() for m in members if self.org_of.get(m)}
-        )
-        existing: set[str] = set()
-        for batch in chunks(wanted):
+    def write_organizations(self, targets: dict[str, frozenset[str]]) -> None:
+        """Write the organisation clusters that changed, and those the published records
+        are in that no published service wrote (a service shows one organisation, its
+        records may name two; their source_record rows point at them). A cluster of one
+        source's records under their own ID, unchanged in membership, is the importer's."""
+        old = self.previous.organizations.clusters
+        wanted = {
+            org_id
+            for org_id in self.changed_organizations()
+            if old.get(org_id) != self.result.organizations.clusters[org_id]
+            or not self._own_organization(org_id)
+        }
+        named = {self.org_of.get(m) for members in targets.values() for m in members}
+        for batch in chunks(sorted(o for o in named - wanted if o)):
             query = select(Organization.id).where(Organization.id.in_(batch))
-            existing |= set(self.session.scalars(query))
-        missing = {o: self.result.organizations.clusters[o] for o in wanted if o not in existing}
-        if not missing:
+            wanted |= set(batch) - set(self.session.scalars(query))
+        if not wanted:
             return
-        records = self._match_records({m for members in missing.values() for m in members})
-        rows = []
-        for org_id, members in missing.items():
-            organization = self._merged_organization(org_id, [records[m] for m in sorted(members)])
-            rows.append(
-                columns_of(Organization, organization)
-                | {"id": org_id, "description": organization.get("description") or ""}
+        clusters = self.result.organizations.clusters
+        todo = {o: clusters[o] for o in wanted if o not in self.organizations}
+        records = self._match_records({m for members in todo.values() for m in members})
+        for org_id, members in todo.items():
+            self.organizations[org_id] = self._merged_organization(
+                org_id, [records[m] for m in sorted(members)]
             )
-        Publisher(self.session)._upsert(Organization, rows)
+        rows = Rows()
+        for org_id in sorted(wanted):
+            flatten_organization(self.organizations[org_id], rows)
+        self._clear_identifiers([{"organization": self.organizations[o]} for o in wanted])
+        publisher = Publisher(self.session)
+        publisher._upsert(Organization, rows.tables.get(Organization, []))
+        publisher._insert(OrganizationIdentifier, rows.tables.get(OrganizationIdentifier, []))
+
+    def _own_organization(self, org_id: str) -> bool:
+        """Every record in the cluster names this organisation under its own ID."""
+        members = self.result.organizations.clusters[org_id]
+        return all(self.state.records[m].own_organization_id == org_id for m in members)
 
     def _move_organizations(self, retired: dict[str, str]) -> None:
         """Point what hangs off retired organisations at the ones that took their records."""

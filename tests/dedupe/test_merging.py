@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.dedupe import run_dedupe
 from app.export import ExportSettings, export_dump
-from app.models import MergedAlias, Service, SourceRecord
+from app.models import MergedAlias, Organization, Service, SourceRecord
 
 from .conftest import CAREPLACE, COUNCIL, HEATH_WALK, HEATH_WALK_LVSC, LVSC, SHED, listing
 
@@ -178,3 +178,19 @@ def test_dumps_hold_the_merged_service_once_crediting_both_sources(session, load
     services = json.loads(path.read_text())
     assert [s["name"] for s in services] == ["Hampstead Heath Health Walk"]
     assert {p["source"] for p in services[0]["_provenance"]} == {"careplace-camden", "lvsc-map"}
+
+
+def test_a_change_to_a_merged_organisation_reaches_every_service_it_runs(session, load):
+    load(CAREPLACE, ("S1", HEATH_WALK), ("S3", listing("Kenwood Walk", "Camden Health Walks",
+         venue="Kenwood House", postcode="NW3 7JR", point=(51.5713, -0.1676),
+         description="A longer walk through the woods to Kenwood House.")))  # fmt: skip
+    load(LVSC, ("walk-7", HEATH_WALK_LVSC))
+    organization_ids = set(session.scalars(select(Service.organization_id).where(
+        Service.status == "active")))  # fmt: skip
+    assert len(organization_ids) == 1
+
+    website = {**HEATH_WALK["organization"], "website": "https://camdenhealthwalks.example.org"}
+    load(LVSC, ("walk-7", {**HEATH_WALK_LVSC, "organization": website}))
+
+    organization = session.get(Organization, organization_ids.pop())
+    assert organization.website == "https://camdenhealthwalks.example.org/"
