@@ -28,6 +28,7 @@ from app.models import (
     Language,
     Location,
     Organization,
+    OrganizationIdentifier,
     Phone,
     RequiredDocument,
     Schedule,
@@ -66,6 +67,7 @@ class Publisher:
         if not service_ids:
             return []
         self._clear(service_ids, rows.ids(Location))
+        self._clear_identifiers(rows)
         self._resolve_attributes(rows)
         for model in TABLE_ORDER:
             table_rows = _unique(rows.tables.get(model, []))
@@ -95,6 +97,18 @@ class Publisher:
             execute(
                 delete(model).where(model.location_id.in_(location_ids), model.service_id.is_(None))
             )
+
+    def _clear_identifiers(self, rows: Rows) -> None:
+        """An organization's identifiers are replaced like a service's parts: delete those
+        of the organizations being written, and any row already holding an ID being
+        written (under another organization, e.g. one deduplication merged it into)."""
+        table = OrganizationIdentifier
+        for column, ids in (
+            (table.organization_id, rows.ids(Organization)),
+            (table.id, rows.ids(OrganizationIdentifier)),
+        ):
+            for start in range(0, len(ids), 500):
+                self.session.execute(delete(table).where(column.in_(ids[start : start + 500])))
 
     def _upsert(self, model: type, rows: list[Data]) -> None:
         existing = set(

@@ -150,7 +150,6 @@ class ClusterPublisher:
         publisher = Publisher(self.session)
         for batch in chunks(sorted(targets), BATCH):
             services, sources = self.merged_services({cid: targets[cid] for cid in batch})
-            self._clear_identifiers(services)
             services = keep_editor_fields(self.session, services, BY, now)
             publisher.publish(services, now)
             self._record_sources(sources, now)
@@ -253,21 +252,6 @@ class ClusterPublisher:
                     source, f"{source}/{key}", _text(record.get("last_modified")), record
                 )
         return found
-
-    def _clear_identifiers(self, services: list[Data]) -> None:
-        """Organisation identifiers are inserted with their organisation, not upserted:
-        clear those of the organisations about to be written, and any row holding an ID
-        about to be written (still under the organisation it came from)."""
-        organizations = [s["organization"] for s in services if s.get("organization")]
-        org_ids = sorted({o["id"] for o in organizations})
-        identifier_ids = sorted(
-            {i["id"] for o in organizations for i in o.get("organization_identifiers") or []}
-        )
-        table = OrganizationIdentifier
-        for batch in chunks(org_ids):
-            self.session.execute(delete(table).where(table.organization_id.in_(batch)))
-        for batch in chunks(identifier_ids):
-            self.session.execute(delete(table).where(table.id.in_(batch)))
 
     def _record_sources(self, sources: dict[str, dict[str, str]], now: dt.datetime) -> None:
         """merged_service rows for the clusters published merged (not as a record alone
@@ -389,8 +373,8 @@ class ClusterPublisher:
         rows = Rows()
         for org_id in sorted(wanted):
             flatten_organization(self.organizations[org_id], rows)
-        self._clear_identifiers([{"organization": self.organizations[o]} for o in wanted])
         publisher = Publisher(self.session)
+        publisher._clear_identifiers(rows)
         publisher._upsert(Organization, rows.tables.get(Organization, []))
         publisher._insert(OrganizationIdentifier, rows.tables.get(OrganizationIdentifier, []))
 

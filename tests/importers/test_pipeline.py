@@ -1,6 +1,7 @@
 """The shared import pipeline: provenance, idempotence, stable IDs, withdrawals, one transaction."""
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from app.models import (
     ServiceArea,
     Source,
     SourceRecord,
+    stable_id,
 )
 from importers.careplace import read_careplace
 from importers.lvsc import read_lvsc
@@ -211,3 +213,24 @@ def test_imported_services_are_searchable(session, client, tmp_path):
     import_file(session, write_csv(tmp_path / "c.csv", WALK, SHED))
     body = client.get("/services?search=woodwork").get_json()
     assert [s["name"] for s in body["contents"]] == ["Men's Shed"]
+
+
+def test_an_organisation_identifier_follows_its_record_to_another_organisation(session):
+    from app.models import Organization, OrganizationIdentifier
+    from importers.publish import publish_services
+
+    charity = {"id": stable_id("charity"), "identifier": "1083707",
+               "identifier_scheme": "GB-CHC", "identifier_type": "Charity Number"}  # fmt: skip
+
+    def service(key: str, organization_key: str) -> dict:
+        return {"id": stable_id(key), "name": "Walk", "status": "active",
+                "organization": {"id": stable_id(organization_key), "name": "Walks",
+                                 "organization_identifiers": [dict(charity)]}}  # fmt: skip
+
+    now = dt.datetime.now(dt.UTC)
+    publish_services(session, [service("a", "first")], now)
+    publish_services(session, [service("a", "second")], now)  # merged into another org
+
+    identifier = session.get(OrganizationIdentifier, charity["id"])
+    assert identifier.organization_id == stable_id("second")
+    assert session.get(Organization, stable_id("first")) is not None
