@@ -30,7 +30,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, config)
     init_auth(app)
     app.json.sort_keys = False
-    app.extensions["signpost_db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["signpost_db"] = Database(
+        app.config["DATABASE_URL"], app.config["DATABASE_REPLICA_URL"]
+    )
     app.teardown_appcontext(close_session)
 
     api = SignpostApi(

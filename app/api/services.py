@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.db import get_session
+from app.db import get_read_session
 from app.services.services import ServiceFilters, get_service, list_services
 from schemas.page import ErrorSchema, ServiceListArgs, page_of
 from schemas.service import ServiceListSchema, ServiceMinimalSchema, ServiceSchema
@@ -69,7 +69,11 @@ class Services(MethodView):
         """
         form = "full" if args["full"] else "minimal" if args["minimal"] else "list"
         page = list_services(
-            get_session(), filters_from(args), args["page"], args["per_page"], full=form == "full"
+            get_read_session(),
+            filters_from(args),
+            args["page"],
+            args["per_page"],
+            full=form == "full",
         )
         return page_response(page, LIST_SCHEMAS[form])
 
@@ -82,6 +86,6 @@ class ServiceById(MethodView):
     @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     def get(self, service_id):
         """One fully nested service (with ETag and Last-Modified, for sync)"""
-        service = get_service(get_session(), require_uuid(service_id))
+        service = get_service(get_read_session(), require_uuid(service_id))
         response = object_response(service, ServiceSchema())
         return conditional_response(response, service.last_modified)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.csrf import check_csrf, csrf_token
 from app.auth.ratelimit import TooManyRequests
-from app.db import get_session
+from app.db import get_read_session, get_session
 from app.errors import BadRequest, NotFound
 from app.models import Service, Source, SourceRecord
 from app.services.moderation import MAX_MESSAGE, report_problem
@@ -140,7 +140,7 @@ def form_token() -> str | None:
 
 
 def render_service(service: Service, report: ReportForm, status: int = 200) -> Response:
-    session = get_session()
+    session = get_read_session()
     sources = list_sources(session, service.id)
     html = render_template(
         "search/service.html",
@@ -168,7 +168,7 @@ def not_found() -> Response:
 @blp.get("/service/<service_id>")
 def show(service_id: str) -> Response:
     """One service, in full."""
-    service = find_service(get_session(), service_id)
+    service = find_service(get_read_session(), service_id)
     if service is None:
         return not_found()
     return render_service(service, ReportForm())
