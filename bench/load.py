@@ -15,7 +15,9 @@ deploy/gunicorn.conf.py (its workers and threads unless `--workers`/`--threads`)
 mix from its own offset. Per level it prints requests/s, p50/p95/p99/max latency, errors
 (non-2xx answers, connection errors, timeouts), the CPU used per wall second by the
 server, by PostgreSQL backends of this database, by wrk itself and by the whole machine
-(others' work shows as the difference: the machine is shared), and the server's RSS.
+(100% = one core; others' work shows as the difference: the machine is shared), the
+server's RSS, and the server's plus PostgreSQL's CPU milliseconds per request, which
+load from others does not change much (2 cores / that = the ceiling on an idle box).
 
 `--during ARGS` (repeatable) runs `signpost ARGS` in a subprocess against the same
 database while the mix runs at `--during-level`, in `--duration` slices until every
@@ -108,13 +110,19 @@ class Level:
             + "".join(f"{v:>8.0f}" for v in ms)
             + f"{self.errors:>7}"
             + "".join(f"{c[k]:>8.0%}" for k in ("server", "postgres", "wrk", "machine"))
-            + f"{self.rss_mb:>8.0f}"
+            + f"{self.rss_mb:>8.0f}{self.cpu_ms:>9.0f}"
         )
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server and PostgreSQL CPU per request: what the machine's load does not change."""
+        return (self.cpu["server"] + self.cpu["postgres"]) / max(self.rate, 1e-9) * 1000
 
 
 HEADER = (
     f"{'run':<10}{'conc':>5}{'reqs':>8}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
-    f"{'max ms':>8}{'errors':>7}{'server':>8}{'pg':>8}{'wrk':>8}{'machine':>8}{'RSS MB':>8}"
+    f"{'max ms':>8}{'errors':>7}{'server':>8}{'pg':>8}{'wrk':>8}{'machine':>8}"
+    f"{'RSS MB':>8}{'CPU ms/r':>9}"
 )
 
 
