@@ -39,10 +39,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -304,44 +306,76 @@ def measure(label: str, meter: Meter, port: int, script: Path, conc: int, second
 # -- commands alongside ------------------------------------------------------------------------
 
 
-def start_commands(url: str, commands: list[str], careplace: Path) -> list[tuple]:
+@dataclass
+class Command:
+    """A `signpost` command run alongside the load, timed by a thread that waits for it."""
+
+    line: str
+    process: subprocess.Popen
+    log: Any
+    started: float
+    seconds: float | None = None
+
+    def wait(self) -> None:
+        self.process.wait()
+        self.seconds = time.perf_counter() - self.started
+
+    def report(self) -> str:
+        self.log.seek(0)
+        tail = self.log.read().decode(errors="replace").strip().splitlines()[-5:]
+        said = f"`signpost {self.line}`: exit {self.process.returncode} after {self.seconds:.0f} s"
+        return said if self.process.returncode == 0 else "\n    ".join([said, *tail])
+
+
+def start_commands(url: str, lines: list[str], careplace: Path) -> list[Command]:
     env = os.environ | {"DATABASE_URL": url}
-    started = []
-    for line in commands:
+    commands = []
+    for line in lines:
         args = [arg.replace("{careplace}", str(careplace)) for arg in shlex.split(line)]
         log = tempfile.TemporaryFile()
         process = subprocess.Popen(
             [sys.executable, "-c", "from app.cli import main; main()", *args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        started.append((line, process, log, time.perf_counter()))
-    return started
+        command = Command(shlex.join(args), process, log, time.perf_counter())
+        threading.Thread(target=command.wait, daemon=True).start()
+        commands.append(command)
+    return commands
 
 
-def with_writers(args, meter: Meter, script: Path, folder: Path) -> list[Level]:
+def with_writers(args, meter: Meter, script: Path, folder: Path, levels: list[Level]) -> None:
+    """The mix at --during-level in slices while the --during commands run."""
     careplace = folder / "careplace.csv"
     write_rows(careplace, args.import_rows, seed=int(time.time()))
     before = deadlocks(args.database)
-    running = start_commands(args.database, args.during, careplace)
+    commands = start_commands(args.database, args.during, careplace)
     slices: list[Level] = []
     while len(slices) < args.max_slices and (
-        not slices or any(p.poll() is None for _, p, _, _ in running)
+        not slices or any(c.process.poll() is None for c in commands)
     ):
         level = measure("+writers", meter, args.port, script, args.during_level, args.duration)
         slices.append(level)
         print(level.row(), flush=True)
-    for line, process, log, started in running:
-        code = process.wait()
-        log.seek(0)
-        tail = log.read().decode(errors="replace").strip().splitlines()[-5:]
-        seconds = time.perf_counter() - started
-        print(f"`signpost {line}`: exit {code} after {seconds:.0f} s")
-        if code != 0:
-            print("    " + "\n    ".join(tail))
-    print(
-        f"PostgreSQL deadlocks in this database during the run: {deadlocks(args.database) - before}"
-    )
-    return slices
+    for command in commands:
+        command.process.wait()
+        while command.seconds is None:
+            time.sleep(0.01)
+        print(command.report())
+    found = deadlocks(args.database) - before
+    print(f"PostgreSQL deadlocks in this database during the run: {found}")
+    print(compare(slices, [lv for lv in levels if lv.connections == args.during_level]))
+
+
+def compare(slices: list[Level], alone: list[Level]) -> str:
+    """Throughput and p99 with the writers (all slices) beside the same level without."""
+    requests = sum(s.figures["requests"] for s in slices)
+    rate = requests / sum(s.figures["us"] / 1e6 for s in slices)
+    worst = max(s.figures["p99"] for s in slices) / 1000
+    errors = sum(s.errors for s in slices)
+    said = f"with writers: {rate:.0f} req/s, worst slice p99 {worst:.0f} ms, {errors} errors"
+    if alone:
+        said += f"; alone: {alone[0].rate:.0f} req/s, p99 {alone[0].figures['p99'] / 1000:.0f} ms"
+    return said
 
 
 # -- main ------------------------------------------------------------------------------------------
@@ -403,7 +437,7 @@ def main() -> None:
                 print(levels[-1].row(), flush=True)
             print(verdict(levels))
             if args.during:
-                with_writers(args, meter, script, Path(scratch))
+                with_writers(args, meter, script, Path(scratch), levels)
         finally:
             server.terminate()
             server.wait()
