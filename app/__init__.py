@@ -18,6 +18,7 @@ from .config import load_config
 from .db import Database, close_session
 from .errors import register_error_handlers
 from .http import register_http
+from .ratelimit import RateLimitDocs, init_rate_limits
 from .web import account as web_account
 from .web import register_web
 
@@ -29,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     init_auth(app)
+    init_rate_limits(app)
     app.json.sort_keys = False
     app.extensions["signpost_db"] = Database(
         app.config["DATABASE_URL"], app.config["DATABASE_REPLICA_URL"]
@@ -36,7 +38,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(close_session)
 
     api = SignpostApi(
-        app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)}
+        app,
+        spec_kwargs={
+            "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+            "extra_plugins": [RateLimitDocs()],
+        },
     )
     register_api(api)
     app.register_blueprint(dumps.blp)

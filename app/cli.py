@@ -21,6 +21,7 @@ from importers.report import write_problems
 from . import create_app, migrate
 from .auth.commands import COMMANDS as ACCOUNT_COMMANDS
 from .db import get_db
+from .dedupe.commands import COMMANDS as DEDUPE_COMMANDS
 from .export import FORMATS as DUMP_FORMATS
 from .export.command import run_export
 from .geo.commands import areas, postcodes
@@ -59,7 +60,7 @@ def ensure_reference_data() -> None:
 
 cli.add_command(areas)
 cli.add_command(postcodes)
-for _command in ACCOUNT_COMMANDS:  # users, tokens, moderation, stale
+for _command in ACCOUNT_COMMANDS + DEDUPE_COMMANDS:  # users, tokens, ...; dedupe, review
     cli.add_command(_command)
 
 
@@ -114,6 +115,9 @@ def sample() -> None:
 @click.option("--borough", help="careplace: the borough the export is from.")
 @click.option("--partial", is_flag=True, help="Not a full export: withdraw nothing.")
 @click.option(
+    "--no-dedupe", is_flag=True, help="Leave merging to a later `signpost dedupe` (bulk loads)."
+)
+@click.option(
     "--report",
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -133,6 +137,7 @@ def import_command(
     mapping,
     borough,
     partial: bool,
+    no_dedupe: bool,
     report_path: Path | None,
     silent: bool,
 ) -> None:
@@ -147,8 +152,12 @@ def import_command(
         redistributable=not not_redistributable,
         priority=priority,
     )
-    report = import_source(spec, location, mapping, borough, full=not partial, silent=silent)
+    report = import_source(
+        spec, location, mapping, borough, full=not partial, silent=silent, dedupe=not no_dedupe
+    )
     click.echo(report.summary())
+    if report.dedupe:
+        click.echo(report.dedupe.summary())
     for problem in [p for p in report.problems if p.kind == "rejected"][:20]:
         click.echo(f"  rejected {Path(location).name} {problem.position}: {problem.reason}")
     if report_path:
@@ -168,6 +177,7 @@ def import_source(
     borough: str | None,
     full: bool = True,
     silent: bool = True,
+    dedupe: bool = True,
 ) -> ImportReport:
     """Run one import in one transaction; a bad file leaves the database as it was."""
     fmt = FORMATS[spec.format]
@@ -181,7 +191,9 @@ def import_source(
                 hidden=silent,
                 item_show_func=lambda _item: None,
             ) as bar:
-                return run_import(session, spec, bar, full=full, keep_ids=fmt.keep_ids)
+                return run_import(
+                    session, spec, bar, full=full, keep_ids=fmt.keep_ids, dedupe=dedupe
+                )
     except (SourceFormatError, ValueError, OSError) as exc:
         raise click.ClickException(f"Nothing was imported: {exc}") from exc
     finally:

@@ -53,6 +53,14 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "0",
         "Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For is trusted",
     ),
+    "SIGNPOST_RATE_LIMIT_SEARCH": (
+        "300/minute",
+        "Searches per client (IP address, or API token's account) and worker; empty: none",
+    ),
+    "SIGNPOST_RATE_LIMIT_WRITE": (
+        "60/minute",
+        "Writes (POST/PUT/PATCH/DELETE) per client and worker; empty: none",
+    ),
 }
 
 API_SETTINGS: dict[str, Any] = {

@@ -2,8 +2,8 @@
 
 Loads the committed London postcode sample and (when ../shared/data has them) the 33
 borough polygons, writes the generated sample sources (six sources in five formats,
-overlapping as real directories do) and imports each through the one pipeline.
-Idempotent: a second run finds everything unchanged.
+overlapping as real directories do), imports each through the one pipeline, then merges
+the overlaps (app.dedupe). Idempotent: a second run finds everything unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.dedupe import run_dedupe
 from app.geo.areas import LONDON_BOROUGHS, load_areas
 from app.geo.postcodes import load_postcodes
 from app.models import Area, Postcode
@@ -49,7 +50,8 @@ def import_sample(source: SampleSource, session: Session) -> ImportReport:
         redistributable=source.redistributable,
     )
     items = read_source(source.format, str(source.path), source.mapping, source.borough)
-    return run_import(session, spec, items, keep_ids=FORMATS[source.format].keep_ids)
+    keep_ids = FORMATS[source.format].keep_ids
+    return run_import(session, spec, items, keep_ids=keep_ids, dedupe=False)
 
 
 def load_demo(session_factory: Callable[[], Session], folder: Path) -> list[str]:
@@ -60,4 +62,6 @@ def load_demo(session_factory: Callable[[], Session], folder: Path) -> list[str]
     for source in write_samples(folder):
         with session_factory() as session, session.begin():
             lines.append(import_sample(source, session).summary())
+    with session_factory() as session, session.begin():
+        lines.append(run_dedupe(session).summary())  # the sources overlap, as real ones do
     return lines

@@ -10,7 +10,10 @@ same file changes nothing (records are compared by content hash); a changed reco
 updates in place and keeps its IDs; a record missing from a full export is withdrawn
 (its service marked inactive, kept with its history), never deleted.
 
-Until deduplication merges them, every source record publishes its own service.
+Every record first publishes its own service; deduplication (app.dedupe), run at the end
+of the import unless the caller turns it off, then merges records of one real-world
+service into one. A record already merged into another is left for deduplication to
+republish, so an import never brings back a service merged away.
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from app import search
+from app.dedupe import DedupeReport, run_dedupe
+from app.dedupe.state import needs_matching
 from app.geo.areas import assign_boroughs
 from app.models import (
+    MergedService,
     MetadataEntry,
     Service,
     ServiceAtLocation,
@@ -82,6 +88,7 @@ class ImportReport:
     unchanged: int = 0
     withdrawn: int = 0
     problems: list[Problem] = field(default_factory=list)
+    dedupe: DedupeReport | None = None
 
     @property
     def rejected(self) -> int:
@@ -139,17 +146,24 @@ class Importer:
         self.touched: list[str] = []
         self.pending: list[Staged] = []
         self.categories: dict[str, list[str]] = {}
-        self.known = {
-            key: (record_id, digest, status)
-            for key, record_id, digest, status in session.execute(
-                select(
-                    SourceRecord.key,
-                    SourceRecord.id,
-                    SourceRecord.content_hash,
-                    SourceRecord.status,
-                ).where(SourceRecord.source_id == source.id)
-            )
-        }
+        self.known: dict[str, tuple[str, str, str]] = {}
+        # key -> (service, organization) a matched record is published in
+        self.published_in: dict[str, tuple[str | None, str | None]] = {}
+        for key, record_id, digest, status, service_id, org_id, matched in session.execute(
+            select(
+                SourceRecord.key,
+                SourceRecord.id,
+                SourceRecord.content_hash,
+                SourceRecord.status,
+                SourceRecord.service_id,
+                SourceRecord.organization_id,
+                SourceRecord.matched_hash,
+            ).where(SourceRecord.source_id == source.id)
+        ):
+            self.known[key] = (record_id, digest, status)
+            if matched is not None and service_id:
+                self.published_in[key] = (service_id, org_id)
+        self.merged = set(session.scalars(select(MergedService.service_id)))
 
     def add(self, item: Record | RecordError) -> None:
         if isinstance(item, RecordError):
@@ -212,9 +226,8 @@ class Importer:
         batch, self.pending = self.pending, []
         previous = self._previous_records([s.record_id for s in batch if not s.is_new])
         # What people changed by hand wins; the source's differing values go to moderation.
-        services = keep_editor_fields(
-            self.session, [s.service for s in batch], self.source_name, self.now
-        )
+        own = [s.service for s in batch if not self._merged(s)]
+        services = keep_editor_fields(self.session, own, self.source_name, self.now)
         self.publisher.publish(services, self.now)
         connection = self.session.connection()
         new = [self._record_row(s) for s in batch if s.is_new]
@@ -228,6 +241,13 @@ class Importer:
             connection.execute(insert(MetadataEntry.__table__), history)
         self.touched.extend(s.service["id"] for s in batch)
 
+    def _merged(self, staged: Staged) -> bool:
+        """Published merged with other records: deduplication republishes it."""
+        if staged.item.key not in self.published_in:
+            return False
+        service_id = self.published_in[staged.item.key][0]
+        return service_id != staged.service["id"] or service_id in self.merged
+
     def _previous_records(self, record_ids: list[str]) -> dict[str, dict[str, Any]]:
         if not record_ids:
             return {}
@@ -235,6 +255,8 @@ class Importer:
         return {record_id: record for record_id, record in self.session.execute(query)}
 
     def _record_row(self, staged: Staged) -> dict[str, Any]:
+        own = (staged.service["id"], (staged.service.get("organization") or {}).get("id"))
+        service_id, organization_id = self.published_in.get(staged.item.key, own)
         row = {
             "id": staged.record_id,
             "source_id": self.source_id,
@@ -244,8 +266,8 @@ class Importer:
             "record": staged.service,
             "content_hash": staged.digest,
             "status": "active",
-            "service_id": staged.service["id"],
-            "organization_id": (staged.service.get("organization") or {}).get("id"),
+            "service_id": service_id,
+            "organization_id": organization_id,
             "last_seen_at": self.now,
             "updated_at": self.now,
         }
@@ -255,7 +277,7 @@ class Importer:
 
     def _audit(self, staged: Staged, previous: dict | None) -> list[dict[str, Any]]:
         by = f"import:{self.source_name}"
-        service_id = staged.service["id"]
+        service_id = self.published_in.get(staged.item.key, (staged.service["id"],))[0]
         if staged.is_new:
             self.report.created += 1
             return change_rows("service", service_id, "create", by, when=self.now)
@@ -283,9 +305,7 @@ class Importer:
             .where(SourceRecord.id.in_(gone))
             .values(status="withdrawn", updated_at=self.now)
         )
-        service_ids = list(
-            self.session.scalars(select(SourceRecord.service_id).where(SourceRecord.id.in_(gone)))
-        )
+        service_ids = self._services_left_without_records(gone)
         self.session.execute(
             update(Service)
             .where(Service.id.in_(service_ids))
@@ -298,8 +318,25 @@ class Importer:
             for service_id in service_ids
             for row in change_rows("service", service_id, "withdraw", by, change, self.now)
         ]
-        self.session.connection().execute(insert(MetadataEntry.__table__), history)
+        if history:
+            self.session.connection().execute(insert(MetadataEntry.__table__), history)
         self.touched.extend(service_ids)
+
+    def _services_left_without_records(self, gone: list[str]) -> list[str]:
+        """The services of these withdrawn records that no active record still lists (a
+        merged service stays while another source lists it)."""
+        found: set[str] = set()
+        for start in range(0, len(gone), 500):
+            chunk = gone[start : start + 500]
+            query = select(SourceRecord.service_id).where(SourceRecord.id.in_(chunk))
+            found |= {service_id for service_id in self.session.scalars(query) if service_id}
+        listed: set[str] = set()
+        for chunk in (sorted(found)[i : i + 500] for i in range(0, len(found), 500)):
+            query = select(SourceRecord.service_id).where(
+                SourceRecord.service_id.in_(chunk), SourceRecord.status == "active"
+            )
+            listed |= set(self.session.scalars(query))
+        return sorted(found - listed)
 
     def _problem(self, kind: str, position: str, reason: str, key=None, field_name=None) -> None:
         self.report.problems.append(Problem(kind, position, reason, key, field_name))
@@ -346,13 +383,16 @@ def run_import(
     *,
     full: bool = True,
     keep_ids: bool = False,
+    dedupe: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import a source's records into the session's transaction; the caller commits.
 
     `full`: the items are the source's whole current export, so anything it no longer
     lists is withdrawn. `keep_ids`: keep the source's own HSDS UUIDs (HSDS feeds and
-    data packages) instead of deriving them.
+    data packages) instead of deriving them. `dedupe`: merge what changed with the
+    other sources' records (an incremental `signpost dedupe`) before returning; a bulk
+    load of several sources may leave it to one `signpost dedupe` at the end.
     """
     source = ensure_source(session, spec)
     source.last_imported_at = dt.datetime.now(dt.UTC)
@@ -376,4 +416,6 @@ def run_import(
     search.index_services(session, importer.touched)
     assign_boroughs(session, locations_of(session, importer.touched))
     session.expire_all()  # Core writes bypassed the identity map
+    if dedupe and needs_matching(session):
+        importer.report.dedupe = run_dedupe(session, now=importer.now)
     return importer.report

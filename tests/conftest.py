@@ -32,6 +32,9 @@ POSTGRES_URL = os.environ.get(
     "SIGNPOST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/signpost_test"
 )
 IN_CI = bool(os.environ.get("CI"))
+# Tests send many requests from one address: the rate limits are off unless a test
+# turns them on (tests/api/test_rate_limits.py).
+NO_RATE_LIMITS = {"SIGNPOST_RATE_LIMIT_SEARCH": "", "SIGNPOST_RATE_LIMIT_WRITE": ""}
 
 
 def _postgis_engine() -> Engine:
@@ -85,7 +88,11 @@ def session(session_factory) -> Iterator[Session]:
 @pytest.fixture
 def app(engine, session_factory, tmp_path):
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+        {
+            "TESTING": True,
+            "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+            **NO_RATE_LIMITS,
+        }
     )
     app.extensions["signpost_db"].engine = engine
     app.extensions["signpost_db"].sessionmaker = session_factory

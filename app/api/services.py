@@ -1,10 +1,13 @@
 """GET /services and GET /services/{id}."""
 
+from flask import redirect, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.db import get_read_session
+from app.dedupe.review import alias_of, service_provenance
 from app.services.services import ServiceFilters, get_service, list_services
+from schemas.dedupe import ProvenanceSchema
 from schemas.page import ErrorSchema, ServiceListArgs, page_of
 from schemas.service import ServiceListSchema, ServiceMinimalSchema, ServiceSchema
 
@@ -81,11 +84,42 @@ class Services(MethodView):
 @blp.route("/<service_id>")
 class ServiceById(MethodView):
     @blp.response(200, ServiceSchema, headers=CONDITIONAL_HEADERS)
+    @blp.alt_response(301, description="Merged into another service: Location is its URL")
     @blp.alt_response(304, description="Unchanged since If-None-Match/If-Modified-Since")
     @blp.alt_response(404, schema=ErrorSchema, description="No service with that id")
     @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     def get(self, service_id):
-        """One fully nested service (with ETag and Last-Modified, for sync)"""
-        service = get_service(get_read_session(), require_uuid(service_id))
+        """One fully nested service (with ETag and Last-Modified, for sync)
+
+        A service merged into another (deduplication) redirects there with 301; it stays
+        listed as `inactive`, so a client syncing with `modified_after` sees it go.
+        """
+        session = get_read_session()
+        merged_into = alias_of(session, require_uuid(service_id), "service")
+        if merged_into:
+            return merged_redirect(merged_into)
+        service = get_service(session, require_uuid(service_id))
         response = object_response(service, ServiceSchema())
         return conditional_response(response, service.last_modified)
+
+
+def merged_redirect(service_id: str):
+    """301 to the service a merged-away ID's records are in now (query string kept)."""
+    location = f"{request.script_root}/services/{service_id}"
+    if request.query_string:
+        location += "?" + request.query_string.decode("latin-1")
+    return redirect(location, code=301)
+
+
+@blp.route("/<service_id>/provenance")
+class ServiceProvenance(MethodView):
+    @blp.response(200, ProvenanceSchema)
+    @blp.alt_response(404, schema=ErrorSchema, description="No service with that id")
+    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    def get(self, service_id):
+        """Where a service's data came from (not HSDS)
+
+        Its source records (source, the source's record ID, licence) and, for a service
+        merged from several records, the record each field was taken from.
+        """
+        return service_provenance(get_read_session(), require_uuid(service_id))

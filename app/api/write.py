@@ -185,7 +185,7 @@ for _resource in RESOURCES:
 
 def register_write_api(api) -> None:
     """The write, workflow and account endpoints, and the bearer-token security scheme."""
-    from . import write_accounts, write_workflow
+    from . import review, write_accounts, write_workflow
 
     api.spec.components.response(
         QUEUED,
@@ -201,5 +201,5 @@ def register_write_api(api) -> None:
             "create, or POST /tokens); shown once, revocable, scoped read or write.",
         },
     )
-    for blueprint in (blp, write_workflow.blp, write_accounts.blp):
+    for blueprint in (blp, write_workflow.blp, write_accounts.blp, review.blp):
         api.register_blueprint(blueprint)

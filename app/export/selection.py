@@ -2,7 +2,9 @@
 
 A service goes into a dump only when every source record it was merged from comes from a
 redistributable source; a service with no source records (hand-entered, sample) is
-Signpost's own. Services of every status are included, so a dump is a complete mirror.
+Signpost's own. Services of every status are included, so a dump is a complete mirror,
+except IDs merged into another service by deduplication: their records, and so their
+data and licences, are the other service's now.
 
 Batches use keyset pagination on the id (never OFFSET); the writers load each batch as
 plain rows (serialise.py), write it, and let it go, and the session is emptied between
@@ -16,7 +18,7 @@ from collections.abc import Iterator
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.models import Service, Source, SourceRecord
+from app.models import MergedAlias, Service, Source, SourceRecord
 
 BATCH_SIZE = 1000
 
@@ -32,7 +34,8 @@ def exportable_service_ids() -> Select:
         .join(Source, Source.id == SourceRecord.source_id)
         .where(SourceRecord.service_id == Service.id, Source.redistributable.is_(False))
     )
-    return select(Service.id).where(~blocked.exists())
+    merged_away = select(MergedAlias.old_id).where(MergedAlias.old_id == Service.id)
+    return select(Service.id).where(~blocked.exists(), ~merged_away.exists())
 
 
 def count_exportable(session: Session) -> int:

@@ -117,11 +117,15 @@ class MatchRecord:
             _mapping(sal.get("location")) for sal in _dicts(service.get("service_at_locations"))
         ]
         postcodes = frozenset(_postcodes(locations))
+        name = normalise_name(_text(service.get("name")))
+        org_name = normalise_name(_text(organization.get("name")))
         return cls(
             source=source,
             key=str(key),
-            name=normalise_name(_text(service.get("name"))),
-            organization=normalise_name(_text(organization.get("name"))),
+            name=name,
+            # The importer names a provider-less service's organisation after the service
+            # (HSDS needs one); such a name says nothing the service name does not.
+            organization="" if org_name == name else org_name,
             alternate_names=_alternates(service),
             org_alternate_names=_alternates(organization),
             phones=frozenset(_phones(service, organization)),

@@ -4,6 +4,7 @@ plus provenance (source, source_record) and reference geography (postcode, area)
 from . import accounts  # noqa: F401  (accounts, moderation queue: app.models.accounts)
 from .base import Base, new_id
 from .contact import Contact, Language, Phone, Schedule
+from .dedupe import MatchDecision, MatchReview, MergedAlias, MergedService
 from .geo import Area, Postcode
 from .location import Accessibility, Address, Location
 from .organization import Organization, OrganizationIdentifier, Program
@@ -22,6 +23,10 @@ __all__ = [
     "Funding",
     "Language",
     "Location",
+    "MatchDecision",
+    "MatchReview",
+    "MergedAlias",
+    "MergedService",
     "MetaTableDescription",
     "MetadataEntry",
     "Organization",

@@ -58,6 +58,9 @@ class SourceRecord(Base):
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)  # as the source gave it
     record: Mapped[dict[str, Any]] = mapped_column(JSON)  # normalised HSDS service dict
     content_hash: Mapped[str] = mapped_column(String(64))
+    # content_hash when deduplication last matched the record; differs (or is null) when
+    # the record is new or changed since, which is what an incremental run compares.
+    matched_hash: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(Text, default="active")  # active | withdrawn
     service_id: Mapped[str | None] = fk("service.id", ondelete="SET NULL")
     organization_id: Mapped[str | None] = fk("organization.id", ondelete="SET NULL")

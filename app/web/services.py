@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from app.auth.csrf import check_csrf, csrf_token
 from app.auth.ratelimit import TooManyRequests
 from app.db import get_read_session, get_session
+from app.dedupe.review import alias_of
 from app.errors import BadRequest, NotFound
 from app.models import Service, Source, SourceRecord
 from app.services.moderation import MAX_MESSAGE, report_problem
@@ -167,8 +168,12 @@ def not_found() -> Response:
 
 @blp.get("/service/<service_id>")
 def show(service_id: str) -> Response:
-    """One service, in full."""
-    service = find_service(get_read_session(), service_id)
+    """One service, in full; a service merged into another goes to that one."""
+    session = get_read_session()
+    merged_into = alias_of(session, service_id, "service")
+    if merged_into:
+        return redirect(url_for("service_page.show", service_id=merged_into), code=301)
+    service = find_service(session, service_id)
     if service is None:
         return not_found()
     return render_service(service, ReportForm())

@@ -24,6 +24,7 @@ from app.sample import load_sample
 from app.taxonomy import ensure_builtin_taxonomy
 from importers.postcodes import read_postcodes
 from importers.sample_catalogue import POSTCODE_SAMPLE
+from tests.conftest import NO_RATE_LIMITS
 
 CHROMIUM = Path(os.environ.get("SIGNPOST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -88,6 +89,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
             "DATABASE_URL": f"sqlite:///{folder / 'signpost.db'}",
             "SIGNPOST_TILE_URL": "",  # no network here: markers without tiles
             "SECRET_KEY": "end-to-end tests",
+            **NO_RATE_LIMITS,
         }
     )
     engine = app.extensions["signpost_db"].engine

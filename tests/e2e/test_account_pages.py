@@ -18,6 +18,7 @@ from app import create_app, migrate
 from app.auth.accounts import create_account, link_organization
 from app.sample import load_sample
 from tests.accounts.conftest import CAMDEN, HEATH_WALK, PASSWORD
+from tests.conftest import NO_RATE_LIMITS
 from tests.e2e.conftest import AXE, axe_violations
 
 EMAIL = "jo@camdenhealthwalks.example.org"
@@ -28,7 +29,7 @@ def account_server(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("account-e2e")
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'signpost.db'}",
                       "SECRET_KEY": "account pages", "SIGNPOST_SECURE_COOKIES": "false",
-                      "SIGNPOST_TILE_URL": ""})  # fmt: skip
+                      "SIGNPOST_TILE_URL": "", **NO_RATE_LIMITS})  # fmt: skip
     engine = app.extensions["signpost_db"].engine
     migrate.upgrade(engine)
     with app.extensions["signpost_db"].sessionmaker() as session:

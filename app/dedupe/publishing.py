@@ -1,0 +1,446 @@
+"""Publish a matching run's clusters: one service per cluster, one organisation per
+organisation cluster, every field from the record survivorship chose.
+
+Only what the run changed is written. A cluster of one record under that record's own
+IDs is exactly what the importer already published for it, so it is left alone unless
+it used to be merged. Every other cluster whose records, or whose organisation's
+records, changed is published from its records (app.matching.survive: source priority,
+then recency, then completeness), and which record each field came from is kept in
+merged_service for `GET /services/{id}/provenance`.
+
+An ID that no cluster holds any more is retired, never deleted: a service becomes
+`inactive` with no venues or contacts left (so a client syncing with modified_after
+sees it go) and an alias sends its old links to the service that holds its records now;
+an organisation left with no services is removed the same way, its editors' links
+moved to the organisation that took its records. A person's edits to a merged service
+are kept as they are on import (app.services.field_locks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.matching import MatchRecord, MatchResult, survive
+from app.models import (
+    Location,
+    MergedAlias,
+    MergedService,
+    MetadataEntry,
+    Organization,
+    OrganizationIdentifier,
+    Service,
+    ServiceAtLocation,
+    Source,
+    SourceRecord,
+)
+from app.models.accounts import AccountOrganization
+from app.services.audit import change_rows
+from app.services.field_locks import keep_editor_fields
+from importers.publish import Publisher
+
+from .state import State, chunks
+
+BY = "dedupe"
+BATCH = 500
+Data = dict[str, Any]
+
+
+@dataclass
+class Published:
+    """What publishing wrote: for the report, the search index and the boroughs."""
+
+    services: list[str] = field(default_factory=list)  # published cluster IDs
+    retired: dict[str, str] = field(default_factory=dict)  # old service ID -> new
+    retired_organizations: dict[str, str] = field(default_factory=dict)
+
+
+class ClusterPublisher:
+    """Publishes one run's result; holds the lookups every step shares."""
+
+    def __init__(self, session: Session, state: State, previous: MatchResult, result: MatchResult):
+        self.session = session
+        self.state = state
+        self.previous = previous
+        self.result = result
+        self.merged_ids = set(session.scalars(select(MergedService.service_id)))
+        self.org_of = {
+            match_id: result.organizations.membership.get(match_id)
+            for match_id, stored in state.records.items()
+            if stored.active and stored.own_organization_id
+        }
+
+    # -- what to publish -------------------------------------------------------------
+
+    def trivial(self, cluster_id: str, members: frozenset[str]) -> bool:
+        """One record under its own service and organisation IDs, alone in both."""
+        if len(members) != 1:
+            return False
+        stored = self.state.records[next(iter(members))]
+        org_id = self.org_of.get(stored.match_id)
+        if cluster_id != stored.own_service_id or org_id != stored.own_organization_id:
+            return False
+        if org_id is None:
+            return True
+        org_members = self.result.organizations.clusters[org_id]
+        return all(self.state.records[m].own_organization_id == org_id for m in org_members)
+
+    def changed_organizations(self) -> set[str]:
+        """Organisation clusters whose records, or membership, changed."""
+        old = self.previous.organizations.clusters
+        return {
+            org_id
+            for org_id, members in self.result.organizations.clusters.items()
+            if old.get(org_id) != members or any(self.state.records[m].changed for m in members)
+        }
+
+    def targets(self) -> dict[str, frozenset[str]]:
+        """The service clusters to (re)publish."""
+        old = self.previous.services.clusters
+        changed_orgs = self.changed_organizations()
+        chosen: dict[str, frozenset[str]] = {}
+        for cluster_id, members in self.result.services.clusters.items():
+            stored = [self.state.records[m] for m in members]
+            if self.trivial(cluster_id, members):
+                only = stored[0]
+                stale = (
+                    only.service_id != cluster_id
+                    or only.organization_id != only.own_organization_id
+                    or cluster_id in self.merged_ids
+                )
+                if stale:
+                    chosen[cluster_id] = members
+            elif (
+                old.get(cluster_id) != members
+                or any(s.changed for s in stored)
+                or any(self.org_of.get(s.match_id) in changed_orgs for s in stored)
+                or cluster_id not in self.merged_ids
+            ):
+                chosen[cluster_id] = members
+        return chosen
+
+    # -- publishing ------------------------------------------------------------------
+
+    def publish(self, now: dt.datetime) -> Published:
+        published = Published()
+        targets = self.targets()
+        in_use = set(self.result.services.clusters)
+        published.retired = self.superseded(targets, in_use)
+        lost_locations = self.retire_services(published.retired, now)
+        publisher = Publisher(self.session)
+        for batch in chunks(sorted(targets), BATCH):
+            services, sources = self.merged_services({cid: targets[cid] for cid in batch})
+            self._clear_identifiers(services)
+            services = keep_editor_fields(self.session, services, BY, now)
+            publisher.publish(services, now)
+            self._record_sources(sources, now)
+        self.session.execute(delete(MergedAlias).where(MergedAlias.old_id.in_(list(targets))))
+        published.services = sorted(targets)
+        published.retired_organizations = self.retire_organizations(now)
+        self._drop_orphan_locations(lost_locations)
+        return published
+
+    def superseded(self, targets: dict[str, frozenset[str]], in_use: set[str]) -> dict[str, str]:
+        """Old service ID -> the cluster now holding most of its records."""
+        moved: dict[str, Counter[str]] = defaultdict(Counter)
+        for cluster_id, members in targets.items():
+            for match_id in members:
+                stored = self.state.records[match_id]
+                for old_id in {stored.service_id, stored.own_service_id}:
+                    if old_id and old_id not in in_use:
+                        moved[old_id][cluster_id] += 1
+        existing: set[str] = set()
+        aliased: dict[str, str] = {}
+        for batch in chunks(sorted(moved)):
+            existing |= set(self.session.scalars(select(Service.id).where(Service.id.in_(batch))))
+            aliased.update(
+                self.session.execute(
+                    select(MergedAlias.old_id, MergedAlias.new_id).where(
+                        MergedAlias.old_id.in_(batch)
+                    )
+                ).all()
+            )
+        chosen = {
+            old_id: min(counts, key=lambda cid: (-counts[cid], cid))
+            for old_id, counts in moved.items()
+            if old_id in existing
+        }
+        # Retired before and still pointing at the right service: nothing to do again.
+        return {old: new for old, new in chosen.items() if aliased.get(old) != new}
+
+    def merged_services(
+        self, clusters: dict[str, frozenset[str]]
+    ) -> tuple[list[Data], dict[str, dict[str, str]]]:
+        """Each cluster's merged service dict, and per field the source_record.id chosen."""
+        org_ids = {
+            self.org_of[m] for members in clusters.values() for m in members if self.org_of.get(m)
+        }
+        org_members = {oid: self.result.organizations.clusters[oid] for oid in org_ids}
+        wanted = {m for members in clusters.values() for m in members}
+        wanted |= {m for members in org_members.values() for m in members}
+        records = self._match_records(wanted)
+        organizations = {
+            oid: self._merged_organization(oid, [records[m] for m in sorted(members)])
+            for oid, members in org_members.items()
+        }
+        services: list[Data] = []
+        field_sources: dict[str, dict[str, str]] = {}
+        for cluster_id, members in clusters.items():
+            cluster = [records[m] for m in sorted(members)]
+            merged, sources = survive(cluster, self.state.priority)
+            merged["id"] = cluster_id
+            org_id = self._organization_of(members, sources)
+            merged.pop("organization", None)
+            if org_id:
+                merged["organization"] = organizations[org_id]
+            services.append(merged)
+            field_sources[cluster_id] = {
+                name: self.state.records[match_id].id for name, match_id in sources.items()
+            }
+        return services, field_sources
+
+    def _organization_of(self, members: frozenset[str], sources: dict[str, str]) -> str | None:
+        """The organisation cluster of the record whose organisation name won."""
+        chosen = sources.get("organization.name")
+        if chosen and self.org_of.get(chosen):
+            return self.org_of[chosen]
+        found = sorted(filter(None, (self.org_of.get(m) for m in members)))
+        return found[0] if found else None
+
+    def _merged_organization(self, org_id: str, records: list[MatchRecord]) -> Data:
+        merged, _sources = survive(records, self.state.priority)
+        organization = dict(merged.get("organization") or {})
+        organization["id"] = org_id
+        return organization
+
+    def _match_records(self, match_ids: set[str]) -> dict[str, MatchRecord]:
+        """MatchRecords holding their service dicts, for survivorship."""
+        ids = {self.state.records[m].id: m for m in match_ids}
+        found: dict[str, MatchRecord] = {}
+        for batch in chunks(sorted(ids)):
+            query = (
+                select(SourceRecord.id, Source.name, SourceRecord.key, SourceRecord.record)
+                .join(Source, Source.id == SourceRecord.source_id)
+                .where(SourceRecord.id.in_(batch))
+            )
+            for record_id, source, key, record in self.session.execute(query):
+                found[ids[record_id]] = MatchRecord.from_service(source, key, record)
+        return found
+
+    def _clear_identifiers(self, services: list[Data]) -> None:
+        """Organisation identifiers are inserted with their organisation, not upserted:
+        clear those of the organisations about to be written, and any row holding an ID
+        about to be written (still under the organisation it came from)."""
+        organizations = [s["organization"] for s in services if s.get("organization")]
+        org_ids = sorted({o["id"] for o in organizations})
+        identifier_ids = sorted(
+            {i["id"] for o in organizations for i in o.get("organization_identifiers") or []}
+        )
+        table = OrganizationIdentifier
+        for batch in chunks(org_ids):
+            self.session.execute(delete(table).where(table.organization_id.in_(batch)))
+        for batch in chunks(identifier_ids):
+            self.session.execute(delete(table).where(table.id.in_(batch)))
+
+    def _record_sources(self, sources: dict[str, dict[str, str]], now: dt.datetime) -> None:
+        """merged_service rows for the clusters published merged (not as a record alone
+        under its own IDs, which is what the importer publishes too)."""
+        ids = list(sources)
+        self.session.execute(delete(MergedService).where(MergedService.service_id.in_(ids)))
+        rows = [
+            {"service_id": cid, "field_sources": fields, "merged_at": now}
+            for cid, fields in sources.items()
+            if not self.trivial(cid, self.result.services.clusters[cid])
+        ]
+        if rows:
+            self.session.execute(insert(MergedService), rows)
+
+    # -- retiring --------------------------------------------------------------------
+
+    def retire_services(self, retired: dict[str, str], now: dt.datetime) -> set[str]:
+        """Empty and deactivate merged-away services; return the locations they had."""
+        if not retired:
+            return set()
+        ids = sorted(retired)
+        locations: set[str] = set()
+        for batch in chunks(ids):
+            locations |= set(
+                self.session.scalars(
+                    select(ServiceAtLocation.location_id).where(
+                        ServiceAtLocation.service_id.in_(batch)
+                    )
+                )
+            )
+            statuses = dict(
+                self.session.execute(
+                    select(Service.id, Service.status).where(Service.id.in_(batch))
+                ).all()
+            )
+            Publisher(self.session)._clear(batch, [])
+            self.session.execute(delete(MergedService).where(MergedService.service_id.in_(batch)))
+            history = [
+                row
+                for old_id in batch
+                for row in change_rows(
+                    "service",
+                    old_id,
+                    "merge",
+                    BY,
+                    {
+                        "status": (statuses.get(old_id), "inactive"),
+                        "merged_into": (None, retired[old_id]),
+                    },
+                    now,
+                )
+            ]
+            self.session.execute(insert(MetadataEntry), history)
+        self.session.execute(
+            update(Service).where(Service.id.in_(ids)).values(status="inactive", last_modified=now)
+        )
+        self._alias("service", retired, now)
+        return {location_id for location_id in locations if location_id}
+
+    def retire_organizations(self, now: dt.datetime) -> dict[str, str]:
+        """Remove organisations no service points at any more whose records moved to
+        another organisation cluster; editors' links and retired services follow them."""
+        in_use = set(self.result.organizations.clusters)
+        moved: dict[str, Counter[str]] = defaultdict(Counter)
+        for match_id, org_id in self.org_of.items():
+            stored = self.state.records[match_id]
+            for old_id in {stored.organization_id, stored.own_organization_id}:
+                if old_id and old_id not in in_use and org_id:
+                    moved[old_id][org_id] += 1
+        retired = {
+            old_id: min(counts, key=lambda oid: (-counts[oid], oid))
+            for old_id, counts in moved.items()
+        }
+        if not retired:
+            return {}
+        for old_id, new_id in retired.items():
+            self._move_organization(old_id, new_id)
+        still_used = set()
+        for batch in chunks(sorted(retired)):
+            still_used |= set(
+                self.session.scalars(
+                    select(Service.organization_id).where(Service.organization_id.in_(batch))
+                )
+            )
+        gone = {o: n for o, n in retired.items() if o not in still_used}
+        existing = set()
+        for batch in chunks(sorted(gone)):
+            existing |= set(
+                self.session.scalars(select(Organization.id).where(Organization.id.in_(batch)))
+            )
+            self.session.execute(delete(Organization).where(Organization.id.in_(batch)))
+        gone = {o: n for o, n in gone.items() if o in existing}
+        self._alias("organization", gone, now)
+        return gone
+
+    def _move_organization(self, old_id: str, new_id: str) -> None:
+        """Point what hangs off an organisation at the one that took its records."""
+        execute = self.session.execute
+        execute(
+            update(Service)
+            .where(Service.organization_id == old_id, Service.status == "inactive")
+            .values(organization_id=new_id)
+        )
+        execute(
+            update(Location)
+            .where(Location.organization_id == old_id)
+            .values(organization_id=new_id)
+        )
+        linked = set(
+            self.session.scalars(
+                select(AccountOrganization.account_id).where(
+                    AccountOrganization.organization_id == new_id
+                )
+            )
+        )
+        if linked:
+            execute(
+                delete(AccountOrganization).where(
+                    AccountOrganization.organization_id == old_id,
+                    AccountOrganization.account_id.in_(sorted(linked)),
+                )
+            )
+        execute(
+            update(AccountOrganization)
+            .where(AccountOrganization.organization_id == old_id)
+            .values(organization_id=new_id)
+        )
+
+    def _alias(self, kind: str, retired: dict[str, str], now: dt.datetime) -> None:
+        """Record old -> new, and send older aliases of the old IDs on to the new ones."""
+        if not retired:
+            return
+        for old_id, new_id in retired.items():
+            self.session.execute(
+                update(MergedAlias).where(MergedAlias.new_id == old_id).values(new_id=new_id)
+            )
+        ids = sorted(retired)
+        self.session.execute(delete(MergedAlias).where(MergedAlias.old_id.in_(ids)))
+        self.session.execute(
+            insert(MergedAlias),
+            [
+                {"old_id": o, "kind": kind, "new_id": n, "merged_at": now}
+                for o, n in retired.items()
+            ],
+        )
+
+    def _drop_orphan_locations(self, location_ids: Iterable[str]) -> None:
+        """Delete retired services' venues that no service runs at any more."""
+        for batch in chunks(sorted(location_ids)):
+            used = set(
+                self.session.scalars(
+                    select(ServiceAtLocation.location_id).where(
+                        ServiceAtLocation.location_id.in_(batch)
+                    )
+                )
+            )
+            orphans = [location_id for location_id in batch if location_id not in used]
+            if orphans:
+                Publisher(self.session)._clear([], orphans)
+                self.session.execute(delete(Location).where(Location.id.in_(orphans)))
+
+
+def record_clusters(session: Session, state: State, result: MatchResult, org_of: dict) -> int:
+    """Store each record's clusters and mark it matched; returns how many rows changed."""
+    rows = []
+    for match_id, stored in state.records.items():
+        if stored.removed:
+            rows.append({"_id": stored.id, "matched_hash": None})
+            continue
+        service_id = result.services.membership[match_id]
+        org_id = org_of.get(match_id) if stored.own_organization_id else None
+        if (stored.service_id, stored.organization_id, stored.matched_hash) != (
+            service_id,
+            org_id,
+            stored.content_hash,
+        ):
+            rows.append(
+                {
+                    "_id": stored.id,
+                    "service_id": service_id,
+                    "organization_id": org_id,
+                    "matched_hash": stored.content_hash,
+                }
+            )
+    _update_records(session, rows)
+    return len(rows)
+
+
+def _update_records(session: Session, rows: list[dict[str, Any]]) -> None:
+    table = SourceRecord.__table__
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(sorted(row))].append(row)
+    for columns, group in groups.items():
+        values = {name: bindparam(name) for name in columns if name != "_id"}
+        statement = update(table).where(table.c.id == bindparam("_id")).values(values)
+        session.connection().execute(statement, group)

@@ -1,0 +1,189 @@
+"""The stored source records as the matcher sees them, and where the last run left them.
+
+A record's `service_id` and `organization_id` are the merged service and organisation
+it is published in, so they are its clusters: no separate cluster table can drift from
+what the API shows. A record never matched yet (`matched_hash` null) is published in its
+own service, the one the importer published for it alone, and is in no cluster yet.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.matching import Clustering, HumanDecisions, MatchRecord, MatchResult
+from app.models import MatchDecision, MatchReview, Source, SourceRecord
+
+_STREAM = 2000
+
+
+@dataclass(slots=True)
+class Stored:
+    """One source record's identity and where it is published."""
+
+    id: str  # source_record.id
+    match_id: str  # "source/key", the matcher's record ID
+    own_service_id: str  # the service the importer published for it alone
+    own_organization_id: str | None
+    service_id: str | None  # where it is published now
+    organization_id: str | None
+    content_hash: str
+    matched_hash: str | None
+    active: bool
+
+    @property
+    def changed(self) -> bool:
+        """New, or changed since the last run matched it."""
+        return self.active and self.matched_hash != self.content_hash
+
+    @property
+    def removed(self) -> bool:
+        """Withdrawn since the last run matched it."""
+        return not self.active and self.matched_hash is not None
+
+    @property
+    def service_cluster(self) -> str:
+        matched = self.matched_hash is not None and self.service_id
+        return self.service_id if matched else self.own_service_id  # type: ignore[return-value]
+
+    @property
+    def organization_cluster(self) -> str | None:
+        matched = self.matched_hash is not None and self.organization_id
+        return self.organization_id if matched else self.own_organization_id
+
+
+@dataclass
+class State:
+    """Every record the run needs: the active ones and those withdrawn since last run."""
+
+    records: dict[str, Stored] = field(default_factory=dict)  # by match_id
+    match_records: list[MatchRecord] = field(default_factory=list)  # the active ones
+    priority: dict[str, int] = field(default_factory=dict)  # source name -> priority
+
+    def by_record_id(self) -> dict[str, Stored]:
+        return {stored.id: stored for stored in self.records.values()}
+
+    def changed(self) -> list[str]:
+        return [m for m, stored in self.records.items() if stored.changed]
+
+    def removed(self) -> list[str]:
+        return [m for m, stored in self.records.items() if stored.removed]
+
+    def previous(self, session: Session) -> MatchResult:
+        """The clusters and review queue the last run left. Records never matched are in
+        none: a new source joining a service must not count as a predecessor of its ID."""
+        services: dict[str, set[str]] = defaultdict(set)
+        organizations: dict[str, set[str]] = defaultdict(set)
+        for match_id, stored in self.records.items():
+            if stored.matched_hash is None:
+                continue
+            services[stored.service_cluster].add(match_id)
+            if stored.organization_cluster:
+                organizations[stored.organization_cluster].add(match_id)
+        return MatchResult(
+            services=_clustering(services),
+            organizations=_clustering(organizations),
+            review=list(stored_review(session, self)),
+        )
+
+
+def _clustering(groups: dict[str, set[str]]) -> Clustering:
+    return Clustering.from_clusters({cid: frozenset(ids) for cid, ids in groups.items()})
+
+
+def load_state(session: Session) -> State:
+    """Read the records (streamed: 100,000 records' JSON never sit in memory at once)."""
+    state = State(priority=dict(session.execute(select(Source.name, Source.priority)).all()))
+    query = (
+        select(
+            SourceRecord.id,
+            Source.name,
+            SourceRecord.key,
+            SourceRecord.record,
+            SourceRecord.service_id,
+            SourceRecord.organization_id,
+            SourceRecord.content_hash,
+            SourceRecord.matched_hash,
+            SourceRecord.status,
+        )
+        .join(Source, Source.id == SourceRecord.source_id)
+        .where(or_(SourceRecord.status == "active", SourceRecord.matched_hash.is_not(None)))
+        .order_by(SourceRecord.id)
+        .execution_options(yield_per=_STREAM)
+    )
+    for row in session.execute(query):
+        record: dict[str, Any] = row.record
+        stored = Stored(
+            id=row.id,
+            match_id=f"{row.name}/{row.key}",
+            own_service_id=record["id"],
+            own_organization_id=(record.get("organization") or {}).get("id"),
+            service_id=row.service_id,
+            organization_id=row.organization_id,
+            content_hash=row.content_hash,
+            matched_hash=row.matched_hash,
+            active=row.status == "active",
+        )
+        state.records[stored.match_id] = stored
+        if stored.active:
+            match = MatchRecord.from_service(row.name, row.key, record, keep_service=False)
+            state.match_records.append(match)
+    return state
+
+
+def needs_matching(session: Session) -> bool:
+    """Whether any record is new, changed or withdrawn since the last run matched it."""
+    unmatched = or_(
+        SourceRecord.matched_hash.is_(None),
+        SourceRecord.matched_hash != SourceRecord.content_hash,
+    )
+    query = select(SourceRecord.id).where(
+        or_(
+            (SourceRecord.status == "active") & unmatched,
+            (SourceRecord.status != "active") & SourceRecord.matched_hash.is_not(None),
+        )
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def human_decisions(session: Session, state: State) -> HumanDecisions:
+    """Reviewers' decisions between records the run knows, as the matcher takes them."""
+    by_id = state.by_record_id()
+    must: set[tuple[str, str]] = set()
+    cannot: set[tuple[str, str]] = set()
+    rows = session.execute(
+        select(MatchDecision.record_a_id, MatchDecision.record_b_id, MatchDecision.decision)
+    )
+    for a_id, b_id, decision in rows:
+        a, b = by_id.get(a_id), by_id.get(b_id)
+        if a is None or b is None or not (a.active and b.active):
+            continue
+        pair = tuple(sorted((a.match_id, b.match_id)))
+        (must if decision == "must_link" else cannot).add(pair)  # type: ignore[arg-type]
+    return HumanDecisions(frozenset(must), frozenset(cannot))
+
+
+def stored_review(session: Session, state: State) -> Iterator[tuple[float, str, str]]:
+    """The last run's possible matches, as (score, match ID, match ID)."""
+    by_id = state.by_record_id()
+    query = select(MatchReview.score, MatchReview.record_a_id, MatchReview.record_b_id)
+    for score, a_id, b_id in session.execute(query):
+        if a_id in by_id and b_id in by_id:
+            yield score, by_id[a_id].match_id, by_id[b_id].match_id
+
+
+def chunks(items: Iterable[str], size: int = 500) -> Iterator[list[str]]:
+    """`items` in lists of at most `size` (for IN lists both engines accept)."""
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

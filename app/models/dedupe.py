@@ -1,0 +1,72 @@
+"""What deduplication keeps between runs (the clusters themselves are source_record's
+service_id and organization_id: the merged objects each record ended in).
+
+- `MatchDecision`: a reviewer's "these are one" / "these are not one" on two source
+  records; the matcher never undoes it.
+- `MatchReview`: the possible matches of the last run, for the review queue.
+- `MergedService`: which source record each field of a merged service came from.
+- `MergedAlias`: the ID a merged-away service or organisation had, and the ID that
+  holds its records now, so old links and synced copies can follow it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, UTCDateTime, id_column, text
+
+DECISIONS = ("must_link", "cannot_link")
+
+
+def _record_fk() -> Mapped[str]:
+    return mapped_column(String(36), ForeignKey("source_record.id", ondelete="CASCADE"), index=True)
+
+
+class MatchDecision(Base):
+    __tablename__ = "match_decision"
+    __table_args__ = (
+        UniqueConstraint("record_a_id", "record_b_id", name="uq_match_decision_pair"),
+    )
+
+    id: Mapped[str] = id_column()
+    record_a_id: Mapped[str] = _record_fk()  # the smaller of the two ids
+    record_b_id: Mapped[str] = _record_fk()
+    decision: Mapped[str] = mapped_column(Text)  # must_link | cannot_link
+    decided_by: Mapped[str] = mapped_column(Text)  # "alice@example.org" or "cli"
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = text()
+
+
+class MatchReview(Base):
+    __tablename__ = "match_review"
+    __table_args__ = (UniqueConstraint("record_a_id", "record_b_id", name="uq_match_review_pair"),)
+
+    id: Mapped[str] = id_column()
+    record_a_id: Mapped[str] = _record_fk()
+    record_b_id: Mapped[str] = _record_fk()
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # the score's contributions
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MergedService(Base):
+    __tablename__ = "merged_service"
+
+    service_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+    field_sources: Mapped[dict[str, str]] = mapped_column(JSON)  # field -> source_record.id
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MergedAlias(Base):
+    __tablename__ = "merged_alias"
+
+    old_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(Text)  # service | organization
+    new_id: Mapped[str] = mapped_column(String(36), index=True)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime)
