@@ -364,7 +364,12 @@ def with_writers(args, meter: Meter, script: Path, folder: Path, levels: list[Le
         slices.append(level)
         print(level.row(), flush=True)
     for command in commands:
-        command.process.wait()
+        left = command.started + args.during_timeout - time.perf_counter()
+        try:
+            command.process.wait(timeout=max(left, 0.1))
+        except subprocess.TimeoutExpired:
+            command.process.kill()  # bounded: a stuck command must not hold the bench
+            print(f"`signpost {command.line}` still running after {args.during_timeout} s: killed")
         while command.seconds is None:
             time.sleep(0.01)
         print(command.report())
@@ -420,6 +425,7 @@ def parse_args() -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--during-level", type=int, default=16)
     parser.add_argument("--max-slices", type=int, default=15)
+    parser.add_argument("--during-timeout", type=int, default=900, help="seconds, then kill")
     parser.add_argument("--import-rows", type=int, default=3000)
     return parser.parse_args()
 
