@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.matching import MatchRecord, MatchResult, survive
+from app.matching import MatchResult, survive
 from app.models import (
     Location,
     MergedAlias,
@@ -43,6 +43,7 @@ from app.models import (
 from app.models.accounts import AccountOrganization
 from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
+from importers.flatten import columns_of
 from importers.publish import Publisher
 
 from .state import State, chunks
@@ -50,6 +51,20 @@ from .state import State, chunks
 BY = "dedupe"
 BATCH = 500
 Data = dict[str, Any]
+
+
+@dataclass(slots=True)
+class Survivor:
+    """A record as survivorship reads it (app.matching.survivorship.Candidate)."""
+
+    source: str
+    record_id: str
+    last_modified: str | None
+    service: Data
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
 
 
 @dataclass
@@ -70,6 +85,7 @@ class ClusterPublisher:
         self.previous = previous
         self.result = result
         self.merged_ids = set(session.scalars(select(MergedService.service_id)))
+        self.organizations: dict[str, Data] = {}  # merged organisation dicts, by cluster
         self.org_of = {
             match_id: result.organizations.membership.get(match_id)
             for match_id, stored in state.records.items()
@@ -141,8 +157,9 @@ class ClusterPublisher:
             publisher.publish(services, now)
             self._record_sources(sources, now)
         self.session.execute(delete(MergedAlias).where(MergedAlias.old_id.in_(list(targets))))
+        self._ensure_organizations(targets)
         published.services = sorted(targets)
-        published.retired_organizations = self.retire_organizations(now)
+        published.retired_organizations = self.retire_organizations(targets, now)
         self._drop_orphan_locations(lost_locations)
         return published
 
@@ -181,14 +198,18 @@ class ClusterPublisher:
         org_ids = {
             self.org_of[m] for members in clusters.values() for m in members if self.org_of.get(m)
         }
-        org_members = {oid: self.result.organizations.clusters[oid] for oid in org_ids}
+        org_members = {
+            oid: self.result.organizations.clusters[oid]
+            for oid in org_ids
+            if oid not in self.organizations
+        }
         wanted = {m for members in clusters.values() for m in members}
         wanted |= {m for members in org_members.values() for m in members}
         records = self._match_records(wanted)
-        organizations = {
-            oid: self._merged_organization(oid, [records[m] for m in sorted(members)])
-            for oid, members in org_members.items()
-        }
+        for oid, members in org_members.items():  # once per run, however many batches
+            cluster = [records[m] for m in sorted(members)]
+            self.organizations[oid] = self._merged_organization(oid, cluster)
+        organizations = self.organizations
         services: list[Data] = []
         field_sources: dict[str, dict[str, str]] = {}
         for cluster_id, members in clusters.items():
@@ -213,16 +234,16 @@ class ClusterPublisher:
         found = sorted(filter(None, (self.org_of.get(m) for m in members)))
         return found[0] if found else None
 
-    def _merged_organization(self, org_id: str, records: list[MatchRecord]) -> Data:
+    def _merged_organization(self, org_id: str, records: list[Survivor]) -> Data:
         merged, _sources = survive(records, self.state.priority)
         organization = dict(merged.get("organization") or {})
         organization["id"] = org_id
         return organization
 
-    def _match_records(self, match_ids: set[str]) -> dict[str, MatchRecord]:
-        """MatchRecords holding their service dicts, for survivorship."""
+    def _match_records(self, match_ids: set[str]) -> dict[str, Survivor]:
+        """The records' service dicts, for survivorship."""
         ids = {self.state.records[m].id: m for m in match_ids}
-        found: dict[str, MatchRecord] = {}
+        found: dict[str, Survivor] = {}
         for batch in chunks(sorted(ids)):
             query = (
                 select(SourceRecord.id, Source.name, SourceRecord.key, SourceRecord.record)
@@ -230,7 +251,9 @@ class ClusterPublisher:
                 .where(SourceRecord.id.in_(batch))
             )
             for record_id, source, key, record in self.session.execute(query):
-                found[ids[record_id]] = MatchRecord.from_service(source, key, record)
+                found[ids[record_id]] = Survivor(
+                    source, f"{source}/{key}", _text(record.get("last_modified")), record
+                )
         return found
 
     def _clear_identifiers(self, services: list[Data]) -> None:
@@ -306,12 +329,16 @@ class ClusterPublisher:
         self._alias("service", retired, now)
         return {location_id for location_id in locations if location_id}
 
-    def retire_organizations(self, now: dt.datetime) -> dict[str, str]:
-        """Remove organisations no service points at any more whose records moved to
-        another organisation cluster; editors' links and retired services follow them."""
+    def retire_organizations(
+        self, targets: dict[str, frozenset[str]], now: dt.datetime
+    ) -> dict[str, str]:
+        """Remove organisations whose records (in the clusters just published) all moved
+        to other organisation clusters; their services, venues and editors' links follow
+        to the organisation that took most of their records."""
         in_use = set(self.result.organizations.clusters)
         moved: dict[str, Counter[str]] = defaultdict(Counter)
-        for match_id, org_id in self.org_of.items():
+        for match_id in (m for members in targets.values() for m in members):
+            org_id = self.org_of.get(match_id)
             stored = self.state.records[match_id]
             for old_id in {stored.organization_id, stored.own_organization_id}:
                 if old_id and old_id not in in_use and org_id:
@@ -320,71 +347,104 @@ class ClusterPublisher:
             old_id: min(counts, key=lambda oid: (-counts[oid], oid))
             for old_id, counts in moved.items()
         }
-        if not retired:
-            return {}
-        for old_id, new_id in retired.items():
-            self._move_organization(old_id, new_id)
-        still_used = set()
+        existing: set[str] = set()
         for batch in chunks(sorted(retired)):
-            still_used |= set(
-                self.session.scalars(
-                    select(Service.organization_id).where(Service.organization_id.in_(batch))
-                )
-            )
+            query = select(Organization.id).where(Organization.id.in_(batch))
+            existing |= set(self.session.scalars(query))
+        retired = {o: n for o, n in retired.items() if o in existing}
+        self._move_organizations(retired)
+        still_used: set[str] = set()
+        for batch in chunks(sorted(retired)):
+            query = select(Service.organization_id).where(Service.organization_id.in_(batch))
+            still_used |= set(self.session.scalars(query))
         gone = {o: n for o, n in retired.items() if o not in still_used}
-        existing = set()
         for batch in chunks(sorted(gone)):
-            existing |= set(
-                self.session.scalars(select(Organization.id).where(Organization.id.in_(batch)))
-            )
             self.session.execute(delete(Organization).where(Organization.id.in_(batch)))
-        gone = {o: n for o, n in gone.items() if o in existing}
         self._alias("organization", gone, now)
         return gone
 
-    def _move_organization(self, old_id: str, new_id: str) -> None:
-        """Point what hangs off an organisation at the one that took its records."""
-        execute = self.session.execute
-        execute(
-            update(Service)
-            .where(Service.organization_id == old_id, Service.status == "inactive")
-            .values(organization_id=new_id)
+    def _ensure_organizations(self, targets: dict[str, frozenset[str]]) -> None:
+        """Write the organisation clusters these records are in that no published service
+        wrote (a service shows one organisation, its records may name two); their
+        source_record rows point at them. Identifiers come with a service's organisation."""
+        wanted = sorted(
+            {self.org_of[m] for members in targets.values() for m in members if self.org_of.get(m)}
         )
-        execute(
-            update(Location)
-            .where(Location.organization_id == old_id)
-            .values(organization_id=new_id)
-        )
-        linked = set(
-            self.session.scalars(
-                select(AccountOrganization.account_id).where(
-                    AccountOrganization.organization_id == new_id
-                )
+        existing: set[str] = set()
+        for batch in chunks(wanted):
+            query = select(Organization.id).where(Organization.id.in_(batch))
+            existing |= set(self.session.scalars(query))
+        missing = {o: self.result.organizations.clusters[o] for o in wanted if o not in existing}
+        if not missing:
+            return
+        records = self._match_records({m for members in missing.values() for m in members})
+        rows = []
+        for org_id, members in missing.items():
+            organization = self._merged_organization(org_id, [records[m] for m in sorted(members)])
+            rows.append(
+                columns_of(Organization, organization)
+                | {"id": org_id, "description": organization.get("description") or ""}
             )
+        Publisher(self.session)._upsert(Organization, rows)
+
+    def _move_organizations(self, retired: dict[str, str]) -> None:
+        """Point what hangs off retired organisations at the ones that took their records."""
+        pairs = [{"old": old, "new": new} for old, new in retired.items()]
+        if not pairs:
+            return
+        connection = self.session.connection()
+        service, location = Service.__table__, Location.__table__
+        connection.execute(
+            update(service)
+            .where(service.c.organization_id == bindparam("old"))
+            .values(organization_id=bindparam("new")),
+            pairs,
         )
-        if linked:
-            execute(
-                delete(AccountOrganization).where(
-                    AccountOrganization.organization_id == old_id,
-                    AccountOrganization.account_id.in_(sorted(linked)),
-                )
+        connection.execute(
+            update(location)
+            .where(location.c.organization_id == bindparam("old"))
+            .values(organization_id=bindparam("new")),
+            pairs,
+        )
+        links = AccountOrganization
+        for batch in chunks(sorted(retired)):
+            query = select(links.account_id, links.organization_id).where(
+                links.organization_id.in_(batch)
             )
-        execute(
-            update(AccountOrganization)
-            .where(AccountOrganization.organization_id == old_id)
-            .values(organization_id=new_id)
-        )
+            for account_id, old_id in self.session.execute(query).all():
+                new_id = retired[old_id]
+                self.session.execute(
+                    delete(links).where(
+                        links.account_id == account_id, links.organization_id == old_id
+                    )
+                )
+                if self.session.get(links, (account_id, new_id)) is None:
+                    self.session.execute(
+                        insert(links).values(
+                            account_id=account_id,
+                            organization_id=new_id,
+                            created_at=dt.datetime.now(dt.UTC),
+                        )
+                    )
 
     def _alias(self, kind: str, retired: dict[str, str], now: dt.datetime) -> None:
         """Record old -> new, and send older aliases of the old IDs on to the new ones."""
         if not retired:
             return
-        for old_id, new_id in retired.items():
-            self.session.execute(
-                update(MergedAlias).where(MergedAlias.new_id == old_id).values(new_id=new_id)
-            )
         ids = sorted(retired)
-        self.session.execute(delete(MergedAlias).where(MergedAlias.old_id.in_(ids)))
+        older: list[dict[str, str]] = []
+        for batch in chunks(ids):
+            query = select(MergedAlias.old_id, MergedAlias.new_id).where(
+                MergedAlias.new_id.in_(batch)
+            )
+            older += [{"_old": o, "new_id": retired[n]} for o, n in self.session.execute(query)]
+        if older:
+            table = MergedAlias.__table__
+            self.session.connection().execute(
+                update(table).where(table.c.old_id == bindparam("_old")), older
+            )
+        for batch in chunks(ids):
+            self.session.execute(delete(MergedAlias).where(MergedAlias.old_id.in_(batch)))
         self.session.execute(
             insert(MergedAlias),
             [

@@ -20,9 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, Protocol
 
-from app.matching.record import MatchRecord
+
+class Candidate(Protocol):
+    """What survivorship reads of a record (a Candidate has it; so may a lighter one)."""
+
+    source: str
+    record_id: str
+    last_modified: str | None
+    service: Mapping[str, Any] | None
+
 
 _SKIPPED = frozenset({"id", "organization_id"})
 _UNLISTED = 1_000_000
@@ -44,24 +53,28 @@ def _completeness(value: Any) -> tuple[int, int]:
 
 
 def _best(
-    candidates: Sequence[tuple[MatchRecord, Any]], priority: Mapping[str, int]
-) -> tuple[MatchRecord, Any]:
-    """The winning (record, value) by the module's rule."""
+    candidates: Sequence[tuple[Candidate, Any]], priority: Mapping[str, int]
+) -> tuple[Candidate, Any]:
+    """The winning (record, value) by the module's rule. Completeness is measured only
+    among the records priority and recency leave tied (it walks the whole value)."""
 
-    def rank(item: tuple[MatchRecord, Any]) -> tuple[Any, ...]:
-        record, value = item
-        leaves, chars = _completeness(value)
-        return (
-            priority.get(record.source, _UNLISTED),
-            -_timestamp(record.last_modified),
-            -leaves,
-            -chars,
-            record.record_id,
-        )
+    def standing(item: tuple[Candidate, Any]) -> tuple[int, float]:
+        record = item[0]
+        return priority.get(record.source, _UNLISTED), -_timestamp(record.last_modified)
 
-    return min(candidates, key=rank)
+    first = min(standing(item) for item in candidates)
+    tied = [item for item in candidates if standing(item) == first]
+    if len(tied) == 1:
+        return tied[0]
+
+    def rank(item: tuple[Candidate, Any]) -> tuple[Any, ...]:
+        leaves, chars = _completeness(item[1])
+        return (-leaves, -chars, item[0].record_id)
+
+    return min(tied, key=rank)
 
 
+@lru_cache(maxsize=4096)
 def _timestamp(text: str | None) -> float:
     """Seconds since the epoch of an ISO 8601 date or time (UTC if no zone); unreadable or
     missing dates count as oldest."""
@@ -77,16 +90,16 @@ def _timestamp(text: str | None) -> float:
 
 
 def _choose(
-    records: Sequence[MatchRecord],
+    records: Sequence[Candidate],
     priority: Mapping[str, int],
     values: Sequence[Any],
-) -> tuple[MatchRecord, Any] | None:
+) -> tuple[Candidate, Any] | None:
     candidates = [(r, v) for r, v in zip(records, values, strict=True) if not _is_empty(v)]
     return _best(candidates, priority) if candidates else None
 
 
 def survive(
-    records: Sequence[MatchRecord], priority: Mapping[str, int]
+    records: Sequence[Candidate], priority: Mapping[str, int]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Merge a cluster's service dicts field by field: (merged_fields, field_sources)."""
     if any(record.service is None for record in records):
