@@ -19,6 +19,8 @@ server, by PostgreSQL backends of this database, by wrk itself and by the whole 
 (100% = one core; others' work shows as the difference: the machine is shared), the
 server's RSS, and the server's plus PostgreSQL's CPU milliseconds per request, which
 load from others does not change much (2 cores / that = the ceiling on an idle box).
+PostgreSQL's parallel workers live too briefly to be read from /proc: their CPU shows only
+in the machine's column (place searches switch them off; a text ranking may use them).
 
 `--during ARGS` (repeatable) runs `signpost ARGS` in a subprocess against the same
 database while the mix runs at `--during-level`, in `--duration` slices until every
