@@ -32,7 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_auth(app)
     init_rate_limits(app)
     app.json.sort_keys = False
-    app.extensions["signpost_db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["signpost_db"] = Database(
+        app.config["DATABASE_URL"], app.config["DATABASE_REPLICA_URL"]
+    )
     app.teardown_appcontext(close_session)
 
     api = SignpostApi(

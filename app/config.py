@@ -17,6 +17,10 @@ from flask import Flask
 SETTINGS: dict[str, tuple[str, str]] = {
     # name: (default, what it is for)
     "DATABASE_URL": ("", "SQLAlchemy URL; empty means a SQLite file in the instance folder"),
+    "DATABASE_REPLICA_URL": (
+        "",
+        "SQLAlchemy URL of a read replica for GET/HEAD reads; empty means the primary",
+    ),
     "SIGNPOST_PUBLIC_URL": ("", "Base URL the API is reached at, for links in responses"),
     "SIGNPOST_PROFILE_URL": (
         "https://openreferraluk.org/",

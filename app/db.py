@@ -1,41 +1,57 @@
-"""The database: one engine per app, one session per request.
+"""The database: one engine per app, one session per request; optionally a read replica.
 
 SQLite gets the pragmas an embedded multi-reader database needs (foreign keys on, WAL,
 a busy timeout); PostgreSQL needs nothing special.
+
+With `DATABASE_REPLICA_URL` set, `get_read_session()` reads from a second engine during
+GET and HEAD requests (the read API and the public pages); `get_session()` is always the
+primary, for writes and for whatever must see them at once (auth, accounts, moderation).
+The replica engine is read-only, as a PostgreSQL hot standby is, so a write that strays
+onto it fails in tests and development rather than only in production.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, replica_url: str = "") -> None:
         self.engine: Engine = make_engine(url)
         self.sessionmaker: sessionmaker[Session] = sessionmaker(
             bind=self.engine, expire_on_commit=False
         )
+        self.replica_engine: Engine | None = None
+        self.replica_sessionmaker: sessionmaker[Session] | None = None
+        if replica_url:
+            self.replica_engine = make_engine(replica_url, read_only=True)
+            self.replica_sessionmaker = sessionmaker(
+                bind=self.replica_engine, expire_on_commit=False
+            )
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, read_only: bool = False, **kwargs: Any) -> Engine:
     """Create an engine; for SQLite, switch on foreign keys and WAL on every connection;
-    for PostgreSQL, switch off JIT compilation."""
+    for PostgreSQL, switch off JIT compilation. `read_only` refuses writes (a replica)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if read_only:
+            event.listen(engine, "connect", _sqlite_query_only)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     # No JIT: an API query's estimated cost can pass jit_above_cost, and compiling then
     # takes far longer (~1 s) than running it.
-    kwargs.setdefault("connect_args", {"options": "-c jit=off"})
+    options = "-c jit=off" + (" -c default_transaction_read_only=on" if read_only else "")
+    kwargs.setdefault("connect_args", {"options": options})
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -50,6 +66,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA query_only = ON")
+
+
 def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
@@ -59,13 +79,25 @@ def get_db() -> Database:
 
 
 def get_session() -> Session:
-    """The request's session, opened on first use and closed at teardown."""
+    """The request's session on the primary, opened on first use and closed at teardown."""
     if "db_session" not in g:
         g.db_session = get_db().sessionmaker()
     return g.db_session
 
 
+def get_read_session() -> Session:
+    """A session for reading only: on the replica during a GET or HEAD when one is
+    configured, otherwise the primary session (a POST that shows a page reads its writes)."""
+    replica = get_db().replica_sessionmaker
+    if replica is None or request.method not in ("GET", "HEAD"):
+        return get_session()
+    if "db_read_session" not in g:
+        g.db_read_session = replica()
+    return g.db_read_session
+
+
 def close_session(_exc: BaseException | None = None) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
+    for name in ("db_session", "db_read_session"):
+        session = g.pop(name, None)
+        if session is not None:
+            session.close()

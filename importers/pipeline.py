@@ -30,7 +30,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from app import search
-from app.dedupe import DedupeReport, run_dedupe
+from app.dedupe import DedupeReport, lock_dedupe, run_dedupe
 from app.dedupe.state import needs_matching
 from app.geo.areas import assign_boroughs
 from app.models import (
@@ -394,6 +394,8 @@ def run_import(
     other sources' records (an incremental `signpost dedupe`) before returning; a bulk
     load of several sources may leave it to one `signpost dedupe` at the end.
     """
+    if dedupe:
+        lock_dedupe(session)  # before any write: see lock_dedupe
     source = ensure_source(session, spec)
     source.last_imported_at = dt.datetime.now(dt.UTC)
     session.flush()

@@ -1,10 +1,13 @@
-"""GET /healthz: for load balancers — is the database reachable and the schema current?"""
+"""GET /healthz: for load balancers — is the database reachable and the schema current?
+
+With a read replica configured, it must be reachable and current too: the read API
+depends on it as much as on the primary."""
 
 from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import get_db
@@ -17,6 +20,10 @@ class HealthSchema(Schema):
     status = fields.String(required=True, metadata={"description": "ok or failing"})
     database = fields.String(required=True)
     migrations = fields.String(required=True)
+    replica = fields.String(
+        required=True,
+        metadata={"description": "ok, unreachable, pending migrations, or not configured"},
+    )
 
 
 @blp.route("")
@@ -25,18 +32,27 @@ class Health(MethodView):
     @blp.alt_response(503, schema=HealthSchema, description="Not ready to serve")
     def get(self):
         """Database reachable and migrations current (503 otherwise)"""
-        engine = get_db().engine
-        try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            migrations = "current" if is_current(engine) else "pending"
-            database = "ok"
-        except SQLAlchemyError:
-            database, migrations = "unreachable", "unknown"
-        healthy = database == "ok" and migrations == "current"
+        db = get_db()
+        database, migrations = check(db.engine)
+        replica = "not configured"
+        if db.replica_engine is not None:
+            reachable, replica_migrations = check(db.replica_engine)
+            replica = "pending migrations" if replica_migrations == "pending" else reachable
+        serving = replica in ("ok", "not configured")
+        healthy = serving and (database, migrations) == ("ok", "current")
         body = {"status": "ok" if healthy else "failing", "database": database,
-                "migrations": migrations}  # fmt: skip
+                "migrations": migrations, "replica": replica}  # fmt: skip
         response = jsonify(body)
         response.status_code = 200 if healthy else 503
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def check(engine: Engine) -> tuple[str, str]:
+    """(database, migrations): ok and current or pending, or unreachable and unknown."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return "ok", "current" if is_current(engine) else "pending"
+    except SQLAlchemyError:
+        return "unreachable", "unknown"

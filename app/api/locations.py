@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.db import get_session
+from app.db import get_read_session
 from app.services.locations import get_location
 from schemas.location import LocationSchema
 from schemas.page import ErrorSchema
@@ -20,5 +20,5 @@ class LocationById(MethodView):
     @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     def get(self, location_id):
         """One location with its addresses, phones, schedules and accessibility"""
-        location = get_location(get_session(), require_uuid(location_id))
+        location = get_location(get_read_session(), require_uuid(location_id))
         return object_response(location, LocationSchema())

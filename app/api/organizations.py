@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.db import get_session
+from app.db import get_read_session
 from app.services.organizations import get_organization, list_organizations
 from schemas.organization import (
     OrganizationDetailSchema,
@@ -27,7 +27,7 @@ class Organizations(MethodView):
         """A page of organizations"""
         full = args["full"] or args["full_service"]
         page = list_organizations(
-            get_session(), args.get("search"), args["page"], args["per_page"], full=full
+            get_read_session(), args.get("search"), args["page"], args["per_page"], full=full
         )
         schema = OrganizationDetailSchema() if full else OrganizationSchema()
         return page_response(page, schema)
@@ -42,7 +42,7 @@ class OrganizationById(MethodView):
     def get(self, args, organization_id):
         """One organization with its locations and services (full_service: fully nested)"""
         organization = get_organization(
-            get_session(), require_uuid(organization_id), args["full_service"]
+            get_read_session(), require_uuid(organization_id), args["full_service"]
         )
         schema = (
             OrganizationFullSchema() if args["full_service"] else OrganizationWithServicesSchema()

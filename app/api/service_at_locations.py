@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.db import get_session
+from app.db import get_read_session
 from app.services.services import get_service_at_location, list_service_at_locations
 from schemas.page import ErrorSchema, ServiceAtLocationListArgs, page_of
 from schemas.service import ServiceAtLocationFullSchema, ServiceAtLocationListSchema
@@ -33,7 +33,7 @@ class ServiceAtLocations(MethodView):
         """
         full = args["full"]
         page = list_service_at_locations(
-            get_session(), filters_from(args), args["page"], args["per_page"], full=full
+            get_read_session(), filters_from(args), args["page"], args["per_page"], full=full
         )
         schema = ServiceAtLocationFullSchema() if full else ServiceAtLocationListSchema()
         return page_response(page, schema)
@@ -46,5 +46,5 @@ class ServiceAtLocationById(MethodView):
     @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     def get(self, sal_id):
         """One service_at_location with its location and full service"""
-        sal = get_service_at_location(get_session(), require_uuid(sal_id))
+        sal = get_service_at_location(get_read_session(), require_uuid(sal_id))
         return object_response(sal, ServiceAtLocationFullSchema())

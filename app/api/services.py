@@ -4,7 +4,7 @@ from flask import redirect, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.db import get_session
+from app.db import get_read_session
 from app.dedupe.review import alias_of, service_provenance
 from app.services.services import ServiceFilters, get_service, list_services
 from schemas.dedupe import ProvenanceSchema
@@ -72,7 +72,11 @@ class Services(MethodView):
         """
         form = "full" if args["full"] else "minimal" if args["minimal"] else "list"
         page = list_services(
-            get_session(), filters_from(args), args["page"], args["per_page"], full=form == "full"
+            get_read_session(),
+            filters_from(args),
+            args["page"],
+            args["per_page"],
+            full=form == "full",
         )
         return page_response(page, LIST_SCHEMAS[form])
 
@@ -90,7 +94,7 @@ class ServiceById(MethodView):
         A service merged into another (deduplication) redirects there with 301; it stays
         listed as `inactive`, so a client syncing with `modified_after` sees it go.
         """
-        session = get_session()
+        session = get_read_session()
         merged_into = alias_of(session, require_uuid(service_id), "service")
         if merged_into:
             return merged_redirect(merged_into)
@@ -118,4 +122,4 @@ class ServiceProvenance(MethodView):
         Its source records (source, the source's record ID, licence) and, for a service
         merged from several records, the record each field was taken from.
         """
-        return service_provenance(get_session(), require_uuid(service_id))
+        return service_provenance(get_read_session(), require_uuid(service_id))

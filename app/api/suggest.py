@@ -4,7 +4,7 @@ from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.db import get_session
+from app.db import get_read_session
 from app.search import suggest
 from schemas.page import ErrorSchema
 from schemas.search import SuggestArgs, SuggestionSchema, SuggestionsSchema
@@ -23,6 +23,6 @@ class Suggest(MethodView):
         Matches the start of any word of a name ("gar" completes "Gardening and green
         activity" and "Brixton Community Garden"), by indexed prefix lookups.
         """
-        found = suggest(get_session(), args["q"], args["limit"])
+        found = suggest(get_read_session(), args["q"], args["limit"])
         body = {"query": args["q"], "suggestions": SuggestionSchema(many=True).dump(found)}
         return jsonify(body)

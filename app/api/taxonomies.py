@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.db import get_session
+from app.db import get_read_session
 from app.services.taxonomies import get_taxonomy, list_taxonomies
 from schemas.page import ErrorSchema, SearchPageArgs, page_of
 from schemas.taxonomy import TaxonomySchema
@@ -20,7 +20,9 @@ class Taxonomies(MethodView):
     @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
     def get(self, args):
         """A page of taxonomies"""
-        page = list_taxonomies(get_session(), args.get("search"), args["page"], args["per_page"])
+        page = list_taxonomies(
+            get_read_session(), args.get("search"), args["page"], args["per_page"]
+        )
         return page_response(page, TaxonomySchema())
 
 
@@ -31,5 +33,5 @@ class TaxonomyById(MethodView):
     @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     def get(self, taxonomy_id):
         """One taxonomy"""
-        taxonomy = get_taxonomy(get_session(), require_uuid(taxonomy_id))
+        taxonomy = get_taxonomy(get_read_session(), require_uuid(taxonomy_id))
         return object_response(taxonomy, TaxonomySchema())

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.db import get_session
+from app.db import get_read_session
 from app.services.taxonomies import get_taxonomy_term, list_taxonomy_terms
 from schemas.page import ErrorSchema, TaxonomyTermListArgs, page_of
 from schemas.taxonomy import TaxonomyTermSchema
@@ -23,7 +23,7 @@ class TaxonomyTerms(MethodView):
     def get(self, args):
         """A page of taxonomy terms (top_only: no parent; parent_id: children of one term)"""
         page = list_taxonomy_terms(
-            get_session(),
+            get_read_session(),
             args.get("search"),
             args["page"],
             args["per_page"],
@@ -41,5 +41,5 @@ class TaxonomyTermById(MethodView):
     @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     def get(self, term_id):
         """One taxonomy term"""
-        term = get_taxonomy_term(get_session(), require_uuid(term_id))
+        term = get_taxonomy_term(get_read_session(), require_uuid(term_id))
         return object_response(term, TaxonomyTermSchema())

@@ -16,6 +16,6 @@ uuid5 of source and key); a cluster keeps the ID of the records it had before (t
 larger part when it splits), and a new cluster takes a member's own ID.
 """
 
-from app.dedupe.run import DedupeReport, run_dedupe
+from app.dedupe.run import DedupeReport, lock_dedupe, run_dedupe
 
-__all__ = ["DedupeReport", "run_dedupe"]
+__all__ = ["DedupeReport", "lock_dedupe", "run_dedupe"]

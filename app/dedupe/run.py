@@ -70,7 +70,7 @@ def run_dedupe(
     """Match, cluster and publish; the caller commits."""
     started = time.perf_counter()
     now = now or dt.datetime.now(dt.UTC)
-    _lock(session)
+    lock_dedupe(session)
     state = load_state(session)
     previous = state.previous(session)
     decisions = human_decisions(session, state)
@@ -137,9 +137,11 @@ def _own_ids(new: Clustering, old: Clustering, own_id) -> Clustering:
     return Clustering.from_clusters(clusters)
 
 
-def _lock(session: Session) -> None:
+def lock_dedupe(session: Session) -> None:
     """One run at a time: PostgreSQL takes a transaction advisory lock (SQLite's single
-    writer serialises runs already)."""
+    writer serialises runs already). An import that dedupes at its end takes it before
+    its first write: taken only at the end, after rows a running dedupe then waits on,
+    the two deadlock."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext('signpost dedupe'))"))
 

@@ -14,16 +14,26 @@ to their service rows for the remaining service filters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Location, Service, ServiceArea, ServiceAtLocation
 
 from . import areas_covering, backend
 from .filters import Condition, unindexed
-from .places import AREA_WIDE_NAMES, Hit, Point, Venue, area_name_variants, haversine, rank_hits
+from .places import (
+    AREA_WIDE_NAMES,
+    Hit,
+    Point,
+    Venue,
+    area_name_variants,
+    haversine,
+    nearest_first,
+)
 
 ID_CHUNK = 5000  # ids per IN list (SQLite allows 32,766 parameters)
 
@@ -62,23 +72,22 @@ def venues(
     return found
 
 
-def covering_services(
-    session: Session, point: Point, conditions: Sequence[Condition]
-) -> dict[str, str]:
-    """Qualifying services with a service area covering the point: id -> name."""
+def covering(
+    session: Session, point: Point, conditions: Sequence[Condition], *columns: Any
+) -> Select:
+    """`columns` of the qualifying services with a service area covering the point."""
     names = [area.name for area in areas_covering(session, point)] + list(AREA_WIDE_NAMES)
     # Set-like filters are checked against service_area.service_id before a service row
     # is read; SQLite must not start from those sets instead of the names.
     area_service_id = unindexed(ServiceArea.service_id)
-    query = (
-        select(Service.id, Service.name)
+    return (
+        select(*columns)
         .select_from(ServiceArea)
         .join(Service, Service.id == ServiceArea.service_id)
         .where(ServiceArea.name.in_(area_name_variants(names)))
         .where(*(area_service_id.in_(c.ids) for c in conditions if c.ids is not None))
         .where(*(c.service for c in conditions if c.ids is None))
     )
-    return dict(session.execute(query).all())
 
 
 def _nearest(found: list[Venue], key: str) -> tuple[dict[str, float], dict[str, str]]:
@@ -92,23 +101,74 @@ def _nearest(found: list[Venue], key: str) -> tuple[dict[str, float], dict[str, 
     return nearest, names
 
 
+@dataclass
+class PlaceHits:
+    """A place search's hits in order: those within reach (nearest first), then the
+    area-wide ones by name. Area-wide hits are often thousands (every pan-London and
+    online service qualifies everywhere) and a page rarely reaches them, so they are
+    counted in SQL and read, in order, only as far as the page shown needs."""
+
+    within: list[Hit]
+    area_wide_total: int
+    read_area_wide: Callable[[int], list[str]]  # the first n area-wide ids, in order
+
+    def __len__(self) -> int:
+        return len(self.within) + self.area_wide_total
+
+    def window(self, start: int, stop: int) -> list[Hit]:
+        """The hits at positions start..stop-1."""
+        hits = self.within[start:stop]
+        first = max(0, start - len(self.within))
+        last = min(stop - len(self.within), self.area_wide_total)
+        if last > first:
+            hits += [Hit(i, None, True) for i in self.read_area_wide(last)[first:last]]
+        return hits
+
+
+def place_hits(
+    session: Session,
+    within: dict[str, float],
+    names: dict[str, str],
+    ordered: Select,
+    key: ColumnElement,
+) -> PlaceHits:
+    """The hits within reach, then those of `ordered` (area-wide candidates in order: their
+    ids, then their sort keys) that are not within reach."""
+    in_reach = list(within)
+    overlap: set[str] = set()
+    for start in range(0, len(in_reach), ID_CHUNK):
+        chunk = in_reach[start : start + ID_CHUNK]
+        ids = ordered.with_only_columns(key, maintain_column_froms=True)
+        overlap.update(session.scalars(ids.where(key.in_(chunk)).order_by(None)))
+    total = session.scalar(select(func.count()).select_from(ordered.order_by(None).subquery()))
+
+    def read(count: int) -> list[str]:
+        rows = session.scalars(ordered.limit(count + len(overlap)))
+        return [ident for ident in rows if ident not in overlap][:count]
+
+    return PlaceHits(nearest_first(within, names), (total or 0) - len(overlap), read)
+
+
 def rank_services(
     session: Session, point: Point, proximity: float | None, conditions: Sequence[Condition]
-) -> list[Hit]:
+) -> PlaceHits:
     """Service hits: venues within reach nearest first, then area-wide services by name
     (their distance is measured for the page shown, see `measure`)."""
     within: dict[str, float] = {}
     names: dict[str, str] = {}
     if proximity is not None:
         within, names = _nearest(venues(session, point, proximity, conditions), "service_id")
-    covering = covering_services(session, point, conditions)
-    names.update(covering)
-    return rank_hits(within, [i for i in covering if i not in within], names)
+    ordered = (
+        covering(session, point, conditions, Service.id, Service.name)
+        .distinct()
+        .order_by(Service.name, Service.id)
+    )
+    return place_hits(session, within, names, ordered, Service.id)
 
 
 def rank_service_at_locations(
     session: Session, point: Point, proximity: float | None, conditions: Sequence[Condition]
-) -> list[Hit]:
+) -> PlaceHits:
     """service_at_location hits: those within reach nearest first, then the venues of
     services whose service area covers the point, by service name."""
     within: dict[str, float] = {}
@@ -116,21 +176,15 @@ def rank_service_at_locations(
     if proximity is not None:
         found = venues(session, point, proximity, conditions)
         within, names = _nearest(found, "service_at_location_id")
-    covering = list(covering_services(session, point, conditions))
-    area_wide: list[str] = []
-    for start in range(0, len(covering), ID_CHUNK):
-        chunk = covering[start : start + ID_CHUNK]
-        query = (
-            select(ServiceAtLocation.id, Service.name)
-            .join(Service, Service.id == ServiceAtLocation.service_id)
-            .where(ServiceAtLocation.service_id.in_(chunk))
-            .where(*(c.on_venue() for c in conditions))
-        )
-        for sal_id, name in session.execute(query):
-            if sal_id not in within:
-                area_wide.append(sal_id)
-                names[sal_id] = name
-    return rank_hits(within, area_wide, names)
+    services = covering(session, point, conditions, Service.id)
+    ordered = (
+        select(ServiceAtLocation.id, Service.name)
+        .join(Service, Service.id == ServiceAtLocation.service_id)
+        .where(ServiceAtLocation.service_id.in_(services))
+        .where(*(c.on_venue() for c in conditions))
+        .order_by(Service.name, ServiceAtLocation.id)
+    )
+    return place_hits(session, within, names, ordered, ServiceAtLocation.id)
 
 
 def measure(

@@ -85,17 +85,10 @@ def area_name_variants(names: Iterable[str]) -> list[str]:
     return sorted(variants)
 
 
-def rank_hits(
-    within_reach: dict[str, float], area_wide: Iterable[str], names: dict[str, str]
-) -> list[Hit]:
-    """Venues within reach nearest first, then area-wide results by name; ties by name
-    then id, so the order is the same on every engine. Area-wide hits have no distance
-    yet: it is measured only for the page shown."""
+def nearest_first(within_reach: dict[str, float], names: dict[str, str]) -> list[Hit]:
+    """Hits within reach nearest first; ties by name then id, so the order is the same
+    on every engine."""
     nearest = sorted(
         within_reach.items(), key=lambda item: (item[1], names.get(item[0], ""), item[0])
     )
-    hits = [Hit(ident, distance, False) for ident, distance in nearest]
-    rest = sorted(
-        {i for i in area_wide if i not in within_reach}, key=lambda i: (names.get(i, ""), i)
-    )
-    return hits + [Hit(ident, None, True) for ident in rest]
+    return [Hit(ident, distance, False) for ident, distance in nearest]

@@ -22,8 +22,8 @@ from app.geo.areas import borough_names
 from app.models import Service, ServiceAtLocation
 from app.search import filters
 from app.search.filters import Condition
-from app.search.nearby import measure, rank_service_at_locations, rank_services
-from app.search.places import Hit, Point
+from app.search.nearby import PlaceHits, measure, rank_service_at_locations, rank_services
+from app.search.places import Point
 from app.taxonomy import descendant_ids, find_term_ids
 from app.taxonomy.terms import taxonomy_ids_named
 from importers.normalise.boroughs import match_borough
@@ -177,10 +177,10 @@ def filter_service_ids(session: Session, found: ServiceFilters):
 
 
 def page_of_hits(
-    hits: list[Hit], page: int, per_page: int, load: Callable, measure_page: Callable
+    hits: PlaceHits, page: int, per_page: int, load: Callable, measure_page: Callable
 ) -> Page:
     """One page of place-search hits, each object given its `distance` and `area_wide`."""
-    window = measure_page(hits[(page - 1) * per_page : page * per_page])
+    window = measure_page(hits.window((page - 1) * per_page, page * per_page))
     items = load([hit.id for hit in window])
     by_id = {hit.id: hit for hit in window}
     for item in items:

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from app.db import get_session
+from app.db import get_read_session
 from app.geo import count_services_by_borough
 from app.models import Location, Service, ServiceAtLocation
 from app.search import filters
@@ -47,7 +47,7 @@ def count_services_by_borough_and_need(
 @blp.get("/boroughs")
 def overview() -> str:
     """A table: each borough's active services, in all and per need."""
-    session = get_session()
+    session = get_read_session()
     totals = count_services_by_borough(session)
     by_need = count_services_by_borough_and_need(session)
     return render_template("search/boroughs.html", totals=totals, by_need=by_need, needs=NEEDS)

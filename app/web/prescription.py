@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, make_response, render_template, request, url_for
 from sqlalchemy import select
 
-from app.db import get_session
+from app.db import get_read_session
 from app.models import Service
 from app.services.loading import service_full_options
 from app.services.paging import in_order
@@ -28,7 +28,7 @@ def list_listings(ids: list[str]) -> list[Listing]:
     """The active services among these IDs, described, in the order given."""
     if not ids:
         return []
-    session = get_session()
+    session = get_read_session()
     query = (
         select(Service)
         .where(Service.id.in_(ids), Service.status == "active")

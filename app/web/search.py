@@ -20,7 +20,7 @@ from flask import Response, current_app, make_response, redirect, render_templat
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from app.db import get_session
+from app.db import get_read_session
 from app.errors import Unprocessable
 from app.models import Service
 from app.search.places import Point
@@ -214,7 +214,7 @@ DOMAIN_FIELDS = {"postcode": "postcode", "taxonomy_term": "taxonomy_term", "sear
 def run_search(form: SearchForm) -> Results | None:
     """One page of results, nearest first; None with form.errors set when the domain
     rejects the search (an unknown postcode)."""
-    session = get_session()
+    session = get_read_session()
     filters = filters_for(form)
     try:
         page = list_services(session, filters, form.page, PER_PAGE, full=True)
@@ -243,7 +243,7 @@ def shortlist_names(ids: list[str]) -> list[tuple[str, str]]:
     if not ids:
         return []
     query = select(Service.id, Service.name).where(Service.id.in_(ids))
-    rows = {ident: name for ident, name in get_session().execute(query)}
+    rows = {ident: name for ident, name in get_read_session().execute(query)}
     return [(ident, rows[ident]) for ident in ids if ident in rows]
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.csrf import check_csrf, csrf_token
 from app.auth.ratelimit import TooManyRequests
-from app.db import get_session
+from app.db import get_read_session, get_session
 from app.dedupe.review import alias_of
 from app.errors import BadRequest, NotFound
 from app.models import Service, Source, SourceRecord
@@ -141,7 +141,7 @@ def form_token() -> str | None:
 
 
 def render_service(service: Service, report: ReportForm, status: int = 200) -> Response:
-    session = get_session()
+    session = get_read_session()
     sources = list_sources(session, service.id)
     html = render_template(
         "search/service.html",
@@ -169,7 +169,7 @@ def not_found() -> Response:
 @blp.get("/service/<service_id>")
 def show(service_id: str) -> Response:
     """One service, in full; a service merged into another goes to that one."""
-    session = get_session()
+    session = get_read_session()
     merged_into = alias_of(session, service_id, "service")
     if merged_into:
         return redirect(url_for("service_page.show", service_id=merged_into), code=301)

@@ -20,7 +20,12 @@ def test_cors_is_open_for_reading_only(client):
 def test_health_reports_database_and_migrations(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "migrations": "current"}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "migrations": "current",
+        "replica": "not configured",
+    }
     assert response.headers["Cache-Control"] == "no-store"
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.models import (
     CostOption,
@@ -234,3 +234,25 @@ def test_an_organisation_identifier_follows_its_record_to_another_organisation(s
     identifier = session.get(OrganizationIdentifier, charity["id"])
     assert identifier.organization_id == stable_id("second")
     assert session.get(Organization, stable_id("first")) is not None
+
+
+def test_an_import_holds_the_dedupe_lock_before_it_writes(session, engine, tmp_path):
+    """An import dedupes at its end. Taking the dedupe lock only then, after writing rows
+    a running `signpost dedupe` was waiting on, deadlocked the two (bench/load.py found
+    it); taken before the first write, they queue instead."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's single writer serialises imports and dedupe runs already")
+    held = []
+
+    def records():
+        with engine.connect() as other:  # another session, as `signpost dedupe` would be
+            free = other.scalar(
+                text("SELECT pg_try_advisory_xact_lock(hashtext('signpost dedupe'))")
+            )
+            held.append(not free)
+            other.rollback()
+        yield from read_careplace(write_csv(tmp_path / "c.csv", WALK))
+
+    run_import(session, CAREPLACE, records())
+
+    assert held == [True]
