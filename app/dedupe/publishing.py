@@ -148,6 +148,11 @@ class ClusterPublisher:
         published.retired = self.superseded(targets, in_use)
         lost_locations = self.retire_services(published.retired, now)
         publisher = Publisher(self.session)
+        # A record that moved between two published services takes its venues and
+        # contacts (and their IDs) along: empty every target first, so no batch inserts
+        # a row a later batch's service still holds.
+        for batch in chunks(sorted(targets), BATCH):
+            publisher._clear(batch, [])
         for batch in chunks(sorted(targets), BATCH):
             services, sources = self.merged_services({cid: targets[cid] for cid in batch})
             services = keep_editor_fields(self.session, services, BY, now)

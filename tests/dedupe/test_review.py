@@ -146,3 +146,28 @@ def test_a_persons_edit_to_a_merged_service_survives_the_next_merge(session, cli
     load(CAREPLACE, ("S1", changed))  # the trusted source changes the field a person set
 
     assert session.get(Service, service_id).description == patch["description"]
+
+
+def test_a_record_moving_between_two_services_takes_its_venue_along(session, load, monkeypatch):
+    from datetime import UTC, datetime
+
+    from app.dedupe import publishing
+    from app.dedupe.review import _store_decision, find_record
+    from app.models import ServiceAtLocation
+
+    monkeypatch.setattr(publishing, "BATCH", 1)  # each service published on its own
+    load(CAREPLACE, ("S1", HEATH_WALK))
+    load(LVSC, ("walk-7", HEATH_WALK_LVSC), ("p", HILL_WALK))
+    walk, other, hill = (find_record(session, ref).id for ref in
+                         ("careplace-camden/S1", "lvsc-map/walk-7", "lvsc-map/p"))  # fmt: skip
+    now = datetime.now(UTC)
+    _store_decision(session, *sorted((walk, other)), "cannot_link", "test", None, now)
+    _store_decision(session, *sorted((walk, hill)), "must_link", "test", None, now)
+
+    run_dedupe(session)  # one run: the CarePlace walk leaves one service for another
+    session.commit()
+
+    services = services_of(session)
+    assert services["careplace-camden/S1"] == services["lvsc-map/p"] != services["lvsc-map/walk-7"]
+    venues = session.scalars(select(ServiceAtLocation.service_id)).all()
+    assert sorted(venues) == sorted({services["lvsc-map/p"], services["lvsc-map/walk-7"]})
