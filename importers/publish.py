@@ -38,6 +38,7 @@ from app.models import (
     TaxonomyTerm,
     stable_id,
 )
+from app.services.resources import LINKABLE
 from importers.flatten import TABLE_ORDER, Rows, columns_of, flatten_service
 from importers.ids import is_uuid
 
@@ -47,6 +48,10 @@ SERVICE_OWNED = (Language, Phone, Schedule, Contact, Funding, CostOption, Servic
                  RequiredDocument, ServiceAtLocation)  # fmt: skip
 LOCATION_OWNED = (Address, Accessibility, Language)
 LOCATION_SHARED = (Phone, Schedule, Contact)  # location-level only when service_id is null
+# Every link_entity an attribute can have (the editor's list includes flatten.py's three):
+# attributes are indexed by (link_entity, link_id), so deleting by link_id alone scanned
+# the whole table once per batch, which made a 100,000-row import quadratic.
+LINK_ENTITIES = LINKABLE
 
 
 class Publisher:
@@ -86,7 +91,11 @@ class Publisher:
             )
         )
         linked = service_ids + sal_ids + location_ids
-        execute(delete(Attribute).where(Attribute.link_id.in_(linked)))
+        execute(
+            delete(Attribute).where(
+                Attribute.link_entity.in_(LINK_ENTITIES), Attribute.link_id.in_(linked)
+            )
+        )
         for model in SERVICE_OWNED:
             execute(delete(model).where(model.service_id.in_(service_ids)))
         for model in LOCATION_OWNED:
