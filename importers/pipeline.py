@@ -27,6 +27,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from app import search
+from app.db import widen_cache
 from app.geo.areas import assign_boroughs
 from app.models import (
     MetadataEntry,
@@ -354,6 +355,7 @@ def run_import(
     lists is withdrawn. `keep_ids`: keep the source's own HSDS UUIDs (HSDS feeds and
     data packages) instead of deriving them.
     """
+    widen_cache(session)  # SQLite: a large page cache while this import writes
     source = ensure_source(session, spec)
     source.last_imported_at = dt.datetime.now(dt.UTC)
     session.flush()
