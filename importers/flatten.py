@@ -90,17 +90,14 @@ class Rows:
 
 def columns_of(model: type, data: Data) -> Data:
     """The dict's values for the model's own columns (nested objects dropped)."""
-    return {
-        k: data[k]
-        for k in _column_names(model)
-        if k in data and not isinstance(data[k], (dict, list))
-    }
+    names = _column_names(model)
+    return {k: v for k, v in data.items() if k in names and not isinstance(v, (dict, list))}
 
 
 @cache
-def _column_names(model: type) -> tuple[str, ...]:
-    """The model's column names, in table order (asked for once per row, so kept)."""
-    return tuple(model.__table__.columns.keys())  # type: ignore[attr-defined]
+def _column_names(model: type) -> frozenset[str]:
+    """The model's column names (asked for once per row, so kept)."""
+    return frozenset(model.__table__.columns.keys())  # type: ignore[attr-defined]
 
 
 @cache
