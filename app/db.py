@@ -47,6 +47,7 @@ def make_engine(url: str, read_only: bool = False, **kwargs: Any) -> Engine:
         if read_only:
             event.listen(engine, "connect", _sqlite_query_only)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "checkin", _sqlite_narrow_cache)
         return engine
     # No JIT: an API query's estimated cost can pass jit_above_cost, and compiling then
     # takes far longer (~1 s) than running it.
@@ -72,6 +73,28 @@ def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
+
+
+# SQLite's page cache per connection: its default (2 MB) for the server's many pooled
+# connections; a bulk write of random-UUID keys into a dozen indexes misses a small cache
+# on nearly every row once the database outgrows it, so an import gets a large one.
+DEFAULT_CACHE_KIB = 2000
+BULK_WRITE_CACHE_KIB = 256 * 1024
+
+
+def widen_cache(session: Session) -> None:
+    """Give the session's SQLite connection a large page cache until it goes back to the
+    pool (for one import: a 100,000-row import takes a third less time). No-op elsewhere."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_WRITE_CACHE_KIB}")
+    connection.connection.info["wide_cache"] = True  # the pooled connection's own info
+
+
+def _sqlite_narrow_cache(dbapi_connection: Any, record: Any) -> None:
+    if dbapi_connection is not None and record.info.pop("wide_cache", False):
+        dbapi_connection.execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")
 
 
 def get_db() -> Database:

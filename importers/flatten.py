@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from app.models import (
@@ -72,13 +73,14 @@ class Rows:
 
     tables: dict[type, list[Data]] = field(default_factory=lambda: defaultdict(list))
     attributes: list[tuple[Data, Data | None]] = field(default_factory=list)  # (row, term)
+    organization_ids: set[str] = field(default_factory=set)  # those already added
 
     def add(self, model: type, data: Data, **owner: Any) -> Data:
-        columns = model.__table__.columns  # type: ignore[attr-defined]
-        row = columns_of(model, data) | {k: v for k, v in owner.items() if k in columns}
+        names = _column_names(model)
+        row = columns_of(model, data) | {k: v for k, v in owner.items() if k in names}
         if model in REPLACED_WHOLE:
             # An upsert must also clear what the new version no longer says.
-            row = {c.name: None for c in columns if c.nullable and c.name not in KEPT} | row
+            row = _cleared(model) | row
         self.tables[model].append(row)
         return row
 
@@ -88,8 +90,22 @@ class Rows:
 
 def columns_of(model: type, data: Data) -> Data:
     """The dict's values for the model's own columns (nested objects dropped)."""
-    names = model.__table__.columns.keys()  # type: ignore[attr-defined]
-    return {k: data[k] for k in names if k in data and not isinstance(data[k], (dict, list))}
+    names = _column_names(model)
+    return {k: v for k, v in data.items() if k in names and not isinstance(v, (dict, list))}
+
+
+@cache
+def _column_names(model: type) -> frozenset[str]:
+    """The model's column names (asked for once per row, so kept)."""
+    return frozenset(model.__table__.columns.keys())  # type: ignore[attr-defined]
+
+
+@cache
+def _cleared(model: type) -> Data:
+    """None for each nullable column a new version of the row may no longer set.
+    Shared: callers merge it into a new dict and never change it."""
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    return {c.name: None for c in columns if c.nullable and c.name not in KEPT}
 
 
 def flatten_service(data: Data, modified: dt.datetime, rows: Rows | None = None) -> Rows:
@@ -128,8 +144,9 @@ def flatten_organization(data: Data, rows: Rows | None = None) -> Rows:
 
 
 def _organization(rows: Rows, data: Data) -> None:
-    if data["id"] in {row["id"] for row in rows.tables.get(Organization, [])}:
+    if data["id"] in rows.organization_ids:
         return
+    rows.organization_ids.add(data["id"])
     rows.add(Organization, data, description=data.get("description") or "")
     for identifier in data.get("organization_identifiers") or []:
         rows.add(OrganizationIdentifier, identifier, organization_id=data["id"])

@@ -30,6 +30,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from app import search
+from app.db import widen_cache
 from app.dedupe import DedupeReport, lock_dedupe, run_dedupe
 from app.dedupe.state import needs_matching
 from app.geo.areas import assign_boroughs
@@ -396,6 +397,7 @@ def run_import(
     """
     if dedupe:
         lock_dedupe(session)  # before any write: see lock_dedupe
+    widen_cache(session)  # SQLite: a large page cache while this import writes
     source = ensure_source(session, spec)
     source.last_imported_at = dt.datetime.now(dt.UTC)
     session.flush()

@@ -39,6 +39,7 @@ from app.models import (
     TaxonomyTerm,
     stable_id,
 )
+from app.services.resources import LINKABLE
 from importers.flatten import TABLE_ORDER, Rows, columns_of, flatten_service
 from importers.ids import is_uuid
 
@@ -48,6 +49,10 @@ SERVICE_OWNED = (Language, Phone, Schedule, Contact, Funding, CostOption, Servic
                  RequiredDocument, ServiceAtLocation)  # fmt: skip
 LOCATION_OWNED = (Address, Accessibility, Language)
 LOCATION_SHARED = (Phone, Schedule, Contact)  # location-level only when service_id is null
+# Every link_entity an attribute can have (the editor's list includes flatten.py's three):
+# attributes are indexed by (link_entity, link_id), so deleting by link_id alone scanned
+# the whole table once per batch, which made a 100,000-row import quadratic.
+LINK_ENTITIES = LINKABLE
 
 
 class Publisher:
@@ -66,7 +71,12 @@ class Publisher:
         service_ids = rows.ids(Service)
         if not service_ids:
             return []
-        self._clear(service_ids, rows.ids(Location))
+        location_ids = rows.ids(Location)
+        existing = {
+            Service: self._existing(Service, service_ids),
+            Location: self._existing(Location, location_ids),
+        }
+        self._clear(service_ids, location_ids, existing)
         self._clear_identifiers(rows)
         self._resolve_attributes(rows)
         for model in TABLE_ORDER:
@@ -74,29 +84,62 @@ class Publisher:
             if not table_rows:
                 continue
             if model in UPSERTED:
-                self._upsert(model, table_rows)
+                self._upsert(model, table_rows, existing.get(model))
             else:
                 self._insert(model, table_rows)
         return service_ids
 
-    def _clear(self, service_ids: list[str], location_ids: list[str]) -> None:
-        """Delete what nests below these services and locations (the FKs cascade further)."""
+    def _existing(self, model: type, ids: list[str]) -> set[str]:
+        """Those of these ids that the model's table already has."""
+        if not ids:
+            return set()
+        return set(self.session.scalars(select(model.id).where(model.id.in_(ids))))
+
+    def _clear(
+        self,
+        service_ids: list[str],
+        location_ids: list[str],
+        existing: dict[type, set[str]] | None = None,
+    ) -> None:
+        """Delete what nests below these services and locations (the FKs cascade further).
+
+        Only below those already written: a row under a service or location that does
+        not exist yet cannot exist either (every such table has a foreign key), so a
+        first import skips a dozen deletes per batch. Attributes link by id without a
+        foreign key, so theirs are deleted for every id.
+        """
+        if existing is None:
+            existing = {
+                Service: self._existing(Service, service_ids),
+                Location: self._existing(Location, location_ids),
+            }
         execute = self.session.execute
-        sal_ids = list(
-            self.session.scalars(
-                select(ServiceAtLocation.id).where(ServiceAtLocation.service_id.in_(service_ids))
+        services = [i for i in service_ids if i in existing[Service]]
+        locations = [i for i in location_ids if i in existing[Location]]
+        sal_ids = (
+            list(
+                self.session.scalars(
+                    select(ServiceAtLocation.id).where(ServiceAtLocation.service_id.in_(services))
+                )
             )
+            if services
+            else []
         )
         linked = service_ids + sal_ids + location_ids
-        execute(delete(Attribute).where(Attribute.link_id.in_(linked)))
-        for model in SERVICE_OWNED:
-            execute(delete(model).where(model.service_id.in_(service_ids)))
-        for model in LOCATION_OWNED:
-            execute(delete(model).where(model.location_id.in_(location_ids)))
-        for model in LOCATION_SHARED:
-            execute(
-                delete(model).where(model.location_id.in_(location_ids), model.service_id.is_(None))
+        execute(
+            delete(Attribute).where(
+                Attribute.link_entity.in_(LINK_ENTITIES), Attribute.link_id.in_(linked)
             )
+        )
+        if services:
+            for model in SERVICE_OWNED:
+                execute(delete(model).where(model.service_id.in_(services)))
+        if locations:
+            for model in LOCATION_OWNED:
+                execute(delete(model).where(model.location_id.in_(locations)))
+            for model in LOCATION_SHARED:
+                unowned = model.service_id.is_(None)
+                execute(delete(model).where(model.location_id.in_(locations), unowned))
 
     def _clear_identifiers(self, rows: Rows) -> None:
         """An organization's identifiers are replaced like a service's parts: delete those
@@ -110,10 +153,10 @@ class Publisher:
             for start in range(0, len(ids), 500):
                 self.session.execute(delete(table).where(column.in_(ids[start : start + 500])))
 
-    def _upsert(self, model: type, rows: list[Data]) -> None:
-        existing = set(
-            self.session.scalars(select(model.id).where(model.id.in_([r["id"] for r in rows])))
-        )
+    def _upsert(self, model: type, rows: list[Data], existing: set[str] | None = None) -> None:
+        """Insert the new rows, update the others (`existing`: the ids already there)."""
+        if existing is None:
+            existing = self._existing(model, [r["id"] for r in rows])
         self._insert(model, [r for r in rows if r["id"] not in existing])
         for group in _by_columns(r for r in rows if r["id"] in existing):
             columns = [c for c in group[0] if c != "id"]

@@ -45,6 +45,11 @@ def add_words(bind: Bind, texts: Iterable[str]) -> None:
     words: set[str] = set()
     for part in texts:
         words |= vocabulary_words(part)
+    add_vocabulary(bind, words)
+
+
+def add_vocabulary(bind: Bind, words: Iterable[str]) -> None:
+    """Add these words (from vocabulary_words) to the typo-correction vocabulary."""
     insert_ignoring_duplicates(bind, word_table, [{"word": w} for w in sorted(words)])
 
 
@@ -66,6 +71,13 @@ def replace_service_suggestions(
     rows: list[dict[str, str]] = []
     for service_id, name in names.items():
         rows += suggestion_rows("service", service_id, name)
+    insert_ignoring_duplicates(bind, suggestion_table, rows)
+    add_term_suggestions(bind, terms)
+
+
+def add_term_suggestions(bind: Bind, terms: Iterable[tuple[str, str]]) -> None:
+    """Add the suggestions of these taxonomy terms (id, name) where they are missing."""
+    rows: list[dict[str, str]] = []
     for term_id, name in set(terms):
         rows += suggestion_rows("taxonomy_term", term_id, name)
     insert_ignoring_duplicates(bind, suggestion_table, rows)

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from app.models import Attribute, Organization, Service, TaxonomyTerm
 from app.taxonomy import term_keywords
 
-from .auxiliary import add_words, replace_service_suggestions
-from .words import strip_accents
+from .auxiliary import add_term_suggestions, add_vocabulary, replace_service_suggestions
+from .words import strip_accents, vocabulary_words
 
 CHUNK = 500
 
@@ -71,7 +71,12 @@ def replace_documents(
     insert: TextClause = INSERT_DOCUMENT,
 ) -> None:
     """Delete these services' index rows (`delete` takes :ids) and insert fresh ones, then
-    bring the vocabulary and the suggestions up to date."""
+    bring the vocabulary and the suggestions up to date.
+
+    The vocabulary and the taxonomy terms' suggestions are written once, after the last
+    chunk: an import's chunks share most of their words and all of their terms."""
+    words: set[str] = set()
+    used_terms: set[tuple[str, str]] = set()
     for start in range(0, len(service_ids), CHUNK):
         chunk = service_ids[start : start + CHUNK]
         session.execute(delete, {"ids": chunk})
@@ -79,10 +84,11 @@ def replace_documents(
         documents = service_documents(session, chunk, terms)
         if documents:
             session.execute(insert, documents)
-        add_words(session, (f"{d['name']} {d['body']}" for d in documents))
+        for document in documents:
+            words |= vocabulary_words(f"{document['name']} {document['body']}")
         replace_service_suggestions(
-            session,
-            chunk,
-            {d["service_id"]: d["name"] for d in documents},
-            (pair for pairs in terms.values() for pair in pairs),
+            session, chunk, {d["service_id"]: d["name"] for d in documents}, ()
         )
+        used_terms.update(pair for pairs in terms.values() for pair in pairs)
+    add_vocabulary(session, words)
+    add_term_suggestions(session, used_terms)

@@ -28,6 +28,8 @@ STOPWORDS = frozenset(
 def strip_accents(text: str) -> str:
     """ "Café" -> "Cafe": indexed text is stored so, as PostgreSQL's english configuration
     would otherwise keep "café" and "cafe" apart (SQLite's tokenizer folds them itself)."""
+    if text.isascii():  # nothing to decompose (most text, and an import indexes it all)
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return unicodedata.normalize(
         "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))

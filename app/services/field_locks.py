@@ -74,6 +74,8 @@ def keep_editor_fields(
     session: Session, services: list[Data], source_name: str, now: dt.datetime
 ) -> list[Data]:
     """The services to publish: `services` itself when nothing is locked, else copies."""
+    if session.scalar(select(FieldLock.resource_id).limit(1)) is None:
+        return services  # nobody has edited anything yet (a first bulk import): no walk
     source_label = f"import:{source_name}"
     objects = list(_walk_all(services))
     locks = _locks(session, {obj["id"] for _r, obj, _p in objects if obj.get("id")})

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -333,4 +334,11 @@ def parse_opening_times(text: str | None) -> list[dict[str, Any]]:
     """
     if not isinstance(text, str) or not text.strip():
         return []
-    return _parse(text) or [{"description": text}]
+    return [dict(schedule) for schedule in _parse_cached(text)]
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> tuple[dict[str, Any], ...]:
+    """`_parse`, remembered: a directory repeats the same few phrases thousands of times.
+    The cached dicts are never handed out, only copies (their values are strings)."""
+    return tuple(_parse(text) or [{"description": text}])

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 _LINE_BREAKS_RE = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _SPACES_RE = re.compile(r"[^\S\n]+")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
+# In ASCII text the only control, format or surrogate characters are these (Cc).
+_ASCII_CONTROLS_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BLOCK_TAGS = frozenset(
     "p div li ul ol tr table h1 h2 h3 h4 h5 h6 blockquote section article header footer "
     "address pre dt dd".split()
@@ -25,11 +27,14 @@ _SKIPPED_TAGS = frozenset({"script", "style", "head", "title"})
 def _tidy(text: str) -> str:
     """Remove invisible characters, one space between words, at most one blank line."""
     text = _LINE_BREAKS_RE.sub("\n", text)
-    text = "".join(
-        char
-        for char in text
-        if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cf", "Cs")
-    )
+    if text.isascii():  # most cells: a regex instead of a category look-up per character
+        text = _ASCII_CONTROLS_RE.sub("", text)
+    else:
+        text = "".join(
+            char
+            for char in text
+            if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cf", "Cs")
+        )
     lines = (_SPACES_RE.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
 

@@ -49,6 +49,8 @@ def _unwrap(text: str) -> str:
 
 def _has_bad_characters(text: str) -> bool:
     """Whitespace other than a plain space, and control characters, never belong in a link."""
+    if text.isascii():  # in ASCII those are exactly the unprintable characters
+        return not text.isprintable()
     return any(
         (char.isspace() and char != " ") or unicodedata.category(char).startswith("C")
         for char in text

@@ -1,0 +1,20 @@
+"""The engine's per-connection settings: an import's large SQLite page cache is its own."""
+
+from sqlalchemy.orm import Session
+
+from app.db import BULK_WRITE_CACHE_KIB, DEFAULT_CACHE_KIB, make_engine, widen_cache
+
+
+def cache_size(session: Session) -> int:
+    return session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+
+
+def test_an_import_connection_gets_a_large_cache_until_it_goes_back_to_the_pool(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'signpost.db'}")
+    with Session(engine) as session, session.begin():
+        assert cache_size(session) == -DEFAULT_CACHE_KIB
+        widen_cache(session)
+        assert cache_size(session) == -BULK_WRITE_CACHE_KIB
+    with Session(engine) as session:  # the same pooled connection, narrowed again
+        assert cache_size(session) == -DEFAULT_CACHE_KIB
+    engine.dispose()
