@@ -10,7 +10,7 @@ from flask import Flask
 from flask_smorest import Api
 from marshmallow import Schema
 
-from schemas.page import ErrorSchema
+from schemas.page import ErrorSchema, any_of_property
 
 from .api import dumps, register_api
 from .auth.setup import init_auth
@@ -33,9 +33,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["signpost_db"] = Database(app.config["DATABASE_URL"])
     app.teardown_appcontext(close_session)
 
-    api = SignpostApi(
-        app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)}
-    )
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    api = SignpostApi(app, spec_kwargs={"marshmallow_plugin": plugin})
+    plugin.converter.add_attribute_function(any_of_property)
     register_api(api)
     app.register_blueprint(dumps.blp)
     register_web(app)
