@@ -58,6 +58,11 @@ def test_invalid_bodies_are_422_naming_the_field(client, jo, path, body, field, 
     [
         ("/phones", {"service_id": new_id(), "number": "1"}, "service_id"),
         ("/services", {"name": "Walk", "organization_id": new_id()}, "organization_id"),
+        (
+            "/services",
+            {"name": "Walk", "organization_id": CAMDEN, "program_id": new_id()},
+            "program_id",
+        ),
         ("/phones", {"number": "1"}, "_schema"),
     ],
 )
