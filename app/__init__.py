@@ -13,6 +13,7 @@ from marshmallow import Schema
 from schemas.page import ErrorSchema, any_of_property
 
 from .api import dumps, register_api
+from .api.common_errors import CommonErrorsPlugin
 from .auth.setup import init_auth
 from .config import load_config
 from .db import Database, close_session
@@ -34,7 +35,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(close_session)
 
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
-    api = SignpostApi(app, spec_kwargs={"marshmallow_plugin": plugin})
+    api = SignpostApi(
+        app, spec_kwargs={"marshmallow_plugin": plugin, "extra_plugins": [CommonErrorsPlugin()]}
+    )
     plugin.converter.add_attribute_function(any_of_property)
     register_api(api)
     app.register_blueprint(dumps.blp)

@@ -75,3 +75,23 @@ def test_list_items_match_the_document_in_every_form_a_parameter_asks_for(
     assert page["contents"]
     problems = [error.message for error in documented_response(path).iter_errors(page)]
     assert problems == []
+
+
+def test_every_operation_lists_the_errors_it_can_answer():
+    """401 where a token is needed, 400 where a JSON body is read, and 404 and 422 where
+    the path names an object by id (unknown; not a UUID), besides the `default` entry."""
+    missing = []
+    for path, operations in yaml.safe_load(OPENAPI.read_text())["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            expected = set()
+            if operation.get("security"):
+                expected.add("401")
+            if "requestBody" in operation:
+                expected.add("400")
+            if "{" in path:
+                expected |= {"404", "422"}
+            listed = {str(status) for status in operation["responses"]}
+            missing += [f"{method.upper()} {path}: {code}" for code in expected - listed]
+    assert missing == []

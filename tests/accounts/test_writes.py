@@ -184,3 +184,10 @@ def test_oversized_bodies_are_refused_before_anything_else(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     response = client.post("/phones", data=b"x" * (3 * 1024 * 1024))
     assert response.status_code == 413
+
+
+def test_a_body_that_is_not_json_is_a_400_in_the_one_error_format(client, jo):
+    headers = jo.headers | {"Content-Type": "application/json"}
+    response = client.patch(f"/services/{HEATH_WALK}", data=b"\x00{", headers=headers)
+    assert response.status_code == 400
+    assert list(response.get_json()) == ["code", "status", "message", "errors"]
