@@ -11,6 +11,9 @@ from .search import LinkWorkerArgs
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000
+# Far past any real last page (an empty page), and small enough that the offset,
+# (page - 1) * per_page, stays inside a 64-bit database integer.
+MAX_PAGE = 1_000_000
 
 
 class FlexibleDateTime(fields.DateTime):
@@ -31,7 +34,7 @@ class FlexibleDateTime(fields.DateTime):
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(
         load_default=DEFAULT_PER_PAGE, validate=validate.Range(min=1, max=MAX_PER_PAGE)
     )

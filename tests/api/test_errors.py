@@ -18,6 +18,8 @@ UNKNOWN = "00000000-0000-4000-8000-000000000000"
         ("/organizations/123", 422, "id"),
         ("/services?page=0", 422, "page"),
         ("/services?page=abc", 422, "page"),
+        ("/services?page=9696267516379355136", 422, "page"),  # past any database integer
+        ("/taxonomy_terms?page=10000000000", 422, "page"),
         ("/services?per_page=10000", 422, "per_page"),
         ("/services?modified_after=yesterday", 422, "modified_after"),
         ("/services?modified_after=2024-13-45", 422, "modified_after"),
