@@ -26,6 +26,7 @@ def parse(moment: str) -> dt.datetime:
         ("/services", {"name": "Walk", "minimum_age": -1}, "minimum_age", "greater than"),
         ("/services", {"name": "Walk", "organization_id": "camden"}, "organization_id", "UUID"),
         ("/services", {"name": "Walk", "colour": "green"}, "colour", "Unknown field"),
+        ("/services", {"name": "Walk", "wait_time": "1\x00 week"}, "wait_time", "NUL"),
         ("/schedules", {"service_id": HEATH_WALK, "byday": "Mondays"}, "byday", "comma"),
         ("/schedules", {"service_id": HEATH_WALK, "opens_at": "25:00"}, "opens_at", "HH:MM"),
         ("/phones", {"service_id": HEATH_WALK}, "number", "Missing data"),

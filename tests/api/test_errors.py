@@ -27,6 +27,8 @@ UNKNOWN = "00000000-0000-4000-8000-000000000000"
         ("/service_at_locations?organization_id=x", 422, "organization_id"),
         ("/taxonomy_terms?parent_id=1", 422, "parent_id"),
         ("/services?full=maybe", 422, "full"),
+        ("/organizations?search=lunch%00club", 422, "search"),  # PostgreSQL cannot hold NUL
+        ("/services?taxonomy_term=walk%00", 422, "taxonomy_term"),
         ("/no/such/page", 404, "not found"),
     ],
 )
