@@ -3,7 +3,8 @@
 Each is built from the HSDS read schema (so field names live in one place) and the
 model (only real columns are writable): nested lists and read-only fields
 (`last_modified`, `assured_date`, ...) are accepted and ignored, so a client may PUT back
-what it fetched; anything else unknown is a 422. Empty strings mean "no value".
+what it fetched; anything else unknown is a 422. Empty strings mean "no value", and
+null is refused (422) for a column that must have one (a service's status).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class WriteSchema(HSDSSchema):
             if isinstance(value, str):
                 value = value.strip()
                 field = self.fields.get(name)
-                if value == "" and field is not None and not field.required:
+                if value == "" and field is not None and field.allow_none:
                     value = None
             tidied[name] = value
         return tidied
@@ -105,7 +106,8 @@ def write_schema(
 ) -> type[WriteSchema]:
     """A write schema of the read schema's fields that are columns of the resource's model
     (the members only `nested_in`, the fuller read form, has are accepted and ignored)."""
-    columns = set(RESOURCES[resource].model.__table__.columns.keys())
+    table_columns = RESOURCES[resource].model.__table__.columns
+    columns = set(table_columns.keys())
     checks, replaced = checks or {}, replaced or {}
     attrs: dict[str, Any] = {}
     ignored = set()
@@ -120,7 +122,7 @@ def write_schema(
             continue
         new = copy.deepcopy(replaced.get(field_name, field))
         new.required = field_name in required
-        new.allow_none = not new.required
+        new.allow_none = not new.required and table_columns[field_name].nullable
         new.validators = [*new.validators, *checks.get(field_name, [])]
         if field_name.endswith("_id") or field_name == "id":
             new.validators.append(is_uuid)

@@ -126,6 +126,29 @@ def test_put_replaces_the_whole_object(client, jo):
     assert after["status"] == "active"
 
 
+@pytest.mark.parametrize(
+    "method, body, field",
+    [
+        ("post", {"name": "Walk", "organization_id": CAMDEN, "status": None}, "status"),
+        ("put", {"name": "Heath walk", "organization_id": CAMDEN, "status": None}, "status"),
+        ("patch", {"status": None}, "status"),
+    ],
+)
+def test_null_for_a_field_that_must_have_a_value_is_422(client, jo, method, body, field):
+    path = "/services" if method == "post" else f"/services/{HEATH_WALK}"
+    response = getattr(client, method)(path, json=body, headers=jo.headers)
+    assert response.status_code == 422
+    assert "null" in " ".join(response.get_json()["errors"]["json"][field]).lower()
+
+
+def test_an_empty_organization_description_is_kept_empty(client, jo):
+    response = client.patch(
+        f"/organizations/{CAMDEN}", json={"description": ""}, headers=jo.headers
+    )
+    assert response.status_code == 200
+    assert response.get_json()["description"] == ""
+
+
 def test_put_accepts_what_get_returned(client, jo):
     """A client may fetch a service, change it and PUT it back, nested parts and all."""
     service = client.get(f"/services/{HEATH_WALK}").get_json()
