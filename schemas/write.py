@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from sqlalchemy import Integer
 
 from app.models.contact import SCHEDULE_FREQS, WEEKDAYS
 from app.models.location import LOCATION_TYPES
@@ -37,6 +38,8 @@ from .service import (
 from .taxonomy import AttributeSchema
 
 READ_ONLY = {"last_modified", "assured_date", "assurer_email"}
+# What an integer column holds on PostgreSQL (SQLite's are wider): beyond it, a 422.
+INTEGER_RANGE = validate.Range(min=-(2**31), max=2**31 - 1)
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 
 
@@ -124,6 +127,8 @@ def write_schema(
         new.required = field_name in required
         new.allow_none = not new.required and table_columns[field_name].nullable
         new.validators = [*new.validators, *checks.get(field_name, [])]
+        if isinstance(table_columns[field_name].type, Integer):
+            new.validators.append(INTEGER_RANGE)
         if field_name.endswith("_id") or field_name == "id":
             new.validators.append(is_uuid)
         if new.required and isinstance(new, fields.String):

@@ -29,6 +29,13 @@ def parse(moment: str) -> dt.datetime:
         ("/services", {"name": "Walk", "wait_time": "1\x00 week"}, "wait_time", "NUL"),
         ("/schedules", {"service_id": HEATH_WALK, "byday": "Mondays"}, "byday", "comma"),
         ("/schedules", {"service_id": HEATH_WALK, "opens_at": "25:00"}, "opens_at", "HH:MM"),
+        ("/schedules", {"service_id": HEATH_WALK, "count": 2**70}, "count", "less than"),
+        (
+            "/phones",
+            {"service_id": HEATH_WALK, "number": "1", "extension": 2**31},
+            "extension",
+            "less than",
+        ),
         ("/phones", {"service_id": HEATH_WALK}, "number", "Missing data"),
         (
             "/locations",
