@@ -63,7 +63,7 @@ def status_is_listed(ctx: Any, response: Any, case: Any) -> bool | None:
     document to the statuses each operation actually lists.
     """
     if is_unexpected_http_status_case(case) or response.status_code >= 500:
-        return None  # a probe with an unexpected method; or a 500, not_a_server_error's
+        return None  # a deliberately malformed probe; or a 500, not_a_server_error's
     listed = [str(code) for code in case.operation.responses.status_codes if code != "default"]
     if str(response.status_code) not in listed:
         raise UndefinedStatusCode(
