@@ -10,9 +10,10 @@ from flask import Flask
 from flask_smorest import Api
 from marshmallow import Schema
 
-from schemas.page import ErrorSchema
+from schemas.page import ErrorSchema, any_of_property
 
 from .api import dumps, register_api
+from .api.common_errors import CommonErrorsPlugin
 from .auth.setup import init_auth
 from .config import load_config
 from .db import Database, close_session
@@ -37,13 +38,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.teardown_appcontext(close_session)
 
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
     api = SignpostApi(
         app,
         spec_kwargs={
-            "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
-            "extra_plugins": [RateLimitDocs()],
+            "marshmallow_plugin": plugin,
+            "extra_plugins": [RateLimitDocs(), CommonErrorsPlugin()],
         },
     )
+    plugin.converter.add_attribute_function(any_of_property)
     register_api(api)
     app.register_blueprint(dumps.blp)
     register_web(app)

@@ -9,6 +9,8 @@ import time
 
 from flask import Flask, Response, g, request
 
+from .nul_characters import refuse_nul_characters
+
 access_log = logging.getLogger("signpost.access")
 
 # Pages use only their own static scripts and styles; map tiles come from the configured
@@ -24,6 +26,7 @@ def register_http(app: Flask) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # request bodies: 2 MiB
     app.before_request(_start_timer)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_headers)
     app.after_request(log_request)
 

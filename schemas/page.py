@@ -11,6 +11,9 @@ from .search import LinkWorkerArgs
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000
+# Far past any real last page (an empty page), and small enough that the offset,
+# (page - 1) * per_page, stays inside a 64-bit database integer.
+MAX_PAGE = 1_000_000
 
 
 class FlexibleDateTime(fields.DateTime):
@@ -31,7 +34,7 @@ class FlexibleDateTime(fields.DateTime):
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(
         load_default=DEFAULT_PER_PAGE, validate=validate.Range(min=1, max=MAX_PER_PAGE)
     )
@@ -83,9 +86,27 @@ class PageSchema(Schema):
     empty = fields.Boolean(required=True)
 
 
-def page_of(item_schema: Schema | type[Schema], name: str) -> type[Schema]:
-    """A Page schema whose contents are `item_schema` objects (for the OpenAPI document)."""
-    return type(name, (PageSchema,), {"contents": fields.List(fields.Nested(item_schema))})
+class AnyOf(fields.Raw):
+    """Documents a value that is one of several schemas (an item of a list whose form a
+    query parameter chooses, such as `full=true`); documentation only, dumps as is."""
+
+    def __init__(self, *schemas: type[Schema], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.schemas = schemas
+
+
+def any_of_property(converter: Any, field: fields.Field, **_kwargs: Any) -> dict[str, Any]:
+    """apispec attribute function: an AnyOf field as `anyOf` of its schemas' components."""
+    if not isinstance(field, AnyOf):
+        return {}
+    return {"anyOf": [converter.resolve_nested_schema(schema) for schema in field.schemas]}
+
+
+def page_of(item_schema: type[Schema], name: str, *other_forms: type[Schema]) -> type[Schema]:
+    """A Page schema whose contents are `item_schema` objects, or any of `other_forms`
+    (the fuller or shorter items some query parameters ask for), for the OpenAPI document."""
+    item = AnyOf(item_schema, *other_forms) if other_forms else fields.Nested(item_schema)
+    return type(name, (PageSchema,), {"contents": fields.List(item)})
 
 
 class ErrorSchema(Schema):

@@ -3,7 +3,8 @@
 Each is built from the HSDS read schema (so field names live in one place) and the
 model (only real columns are writable): nested lists and read-only fields
 (`last_modified`, `assured_date`, ...) are accepted and ignored, so a client may PUT back
-what it fetched; anything else unknown is a 422. Empty strings mean "no value".
+what it fetched; anything else unknown is a 422. Empty strings mean "no value", and
+null is refused (422) for a column that must have one (a service's status).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import uuid
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from sqlalchemy import Integer
 
 from app.models.contact import SCHEDULE_FREQS, WEEKDAYS
 from app.models.location import LOCATION_TYPES
@@ -36,6 +38,8 @@ from .service import (
 from .taxonomy import AttributeSchema
 
 READ_ONLY = {"last_modified", "assured_date", "assurer_email"}
+# What an integer column holds on PostgreSQL (SQLite's are wider): beyond it, a 422.
+INTEGER_RANGE = validate.Range(min=-(2**31), max=2**31 - 1)
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 
 
@@ -87,7 +91,7 @@ class WriteSchema(HSDSSchema):
             if isinstance(value, str):
                 value = value.strip()
                 field = self.fields.get(name)
-                if value == "" and field is not None and not field.required:
+                if value == "" and field is not None and field.allow_none:
                     value = None
             tidied[name] = value
         return tidied
@@ -105,7 +109,8 @@ def write_schema(
 ) -> type[WriteSchema]:
     """A write schema of the read schema's fields that are columns of the resource's model
     (the members only `nested_in`, the fuller read form, has are accepted and ignored)."""
-    columns = set(RESOURCES[resource].model.__table__.columns.keys())
+    table_columns = RESOURCES[resource].model.__table__.columns
+    columns = set(table_columns.keys())
     checks, replaced = checks or {}, replaced or {}
     attrs: dict[str, Any] = {}
     ignored = set()
@@ -120,8 +125,10 @@ def write_schema(
             continue
         new = copy.deepcopy(replaced.get(field_name, field))
         new.required = field_name in required
-        new.allow_none = not new.required
+        new.allow_none = not new.required and table_columns[field_name].nullable
         new.validators = [*new.validators, *checks.get(field_name, [])]
+        if isinstance(table_columns[field_name].type, Integer):
+            new.validators.append(INTEGER_RANGE)
         if field_name.endswith("_id") or field_name == "id":
             new.validators.append(is_uuid)
         if new.required and isinstance(new, fields.String):

@@ -21,7 +21,7 @@ blp = Blueprint("organizations", __name__, url_prefix="/organizations", descript
 @blp.route("")
 class Organizations(MethodView):
     @blp.arguments(OrganizationListArgs, location="query")
-    @blp.response(200, page_of(OrganizationSchema, "OrganizationPage"))
+    @blp.response(200, page_of(OrganizationSchema, "OrganizationPage", OrganizationDetailSchema))
     @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
     def get(self, args):
         """A page of organizations"""

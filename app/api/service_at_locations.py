@@ -22,7 +22,10 @@ blp = Blueprint(
 @blp.route("")
 class ServiceAtLocations(MethodView):
     @blp.arguments(ServiceAtLocationListArgs, location="query")
-    @blp.response(200, page_of(ServiceAtLocationListSchema, "ServiceAtLocationPage"))
+    @blp.response(
+        200,
+        page_of(ServiceAtLocationListSchema, "ServiceAtLocationPage", ServiceAtLocationFullSchema),
+    )
     @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
     def get(self, args):
         """A page of service_at_locations, filtered like /services; with a place, nearest first

@@ -60,7 +60,9 @@ def filters_from(args: dict) -> ServiceFilters:
 @blp.route("")
 class Services(MethodView):
     @blp.arguments(ServiceListArgs, location="query")
-    @blp.response(200, page_of(ServiceListSchema, "ServicePage"))
+    @blp.response(
+        200, page_of(ServiceListSchema, "ServicePage", ServiceMinimalSchema, ServiceSchema)
+    )
     @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
     def get(self, args):
         """A page of services, filtered; with a postcode or lat/lon, nearest first

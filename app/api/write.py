@@ -170,7 +170,7 @@ def register(resource: str) -> None:
                 f"Delete {article} {resource}: {gone}",
                 blp.response(204),
                 queued,
-                *error_responses(401, 403, 404, 409),
+                *error_responses(401, 403, 404, 409, 422),
                 security,
             ),
         },

@@ -54,6 +54,7 @@ class AccountById(MethodView):
     @blp.arguments(AccountPatchArgs)
     @blp.response(200, AccountSchema)
     @blp.alt_response(403, schema=ErrorSchema, description="Not allowed for your role")
+    @blp.alt_response(404, schema=ErrorSchema, description="No account with that id")
     @blp.doc(security=SECURITY)
     def patch(self, args, account_id):
         """Mark an editor trusted (moderators), or change a role or deactivate (admins)"""
@@ -100,6 +101,7 @@ class Tokens(MethodView):
 class TokenById(MethodView):
     @blp.response(204)
     @blp.alt_response(404, schema=ErrorSchema, description="No such token of yours")
+    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     @blp.doc(security=SECURITY)
     def delete(self, token_id):
         """Revoke one of your API tokens"""

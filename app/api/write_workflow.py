@@ -74,6 +74,8 @@ class ServiceHistory(MethodView):
 class ServiceConfirm(MethodView):
     @blp.response(200, ServiceWriteSchema)
     @blp.alt_response(403, schema=ErrorSchema, description="Not your organisation's service")
+    @blp.alt_response(404, schema=ErrorSchema, description="No service with that id")
+    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     @blp.doc(security=SECURITY)
     def post(self, service_id):
         """Confirm a service still runs as listed (sets assured_date and assurer_email)"""
@@ -88,6 +90,10 @@ class ServiceReports(MethodView):
     @blp.arguments(ReportArgs)
     @blp.response(202, ChangeRequestSchema)
     @blp.alt_response(429, schema=ErrorSchema, description="Too many reports from this address")
+    @blp.alt_response(404, schema=ErrorSchema, description="No service with that id")
+    @blp.alt_response(
+        401, schema=ErrorSchema, description="An Authorization header, not a valid token"
+    )
     def post(self, args, service_id):
         """Report a problem with a listing (no account needed; a moderator follows it up)"""
         db = get_session()
@@ -108,6 +114,8 @@ class OrganizationClaims(MethodView):
     @blp.arguments(ClaimArgs)
     @blp.response(201, ChangeRequestSchema)
     @blp.alt_response(409, schema=ErrorSchema, description="Already yours, or already asked")
+    @blp.alt_response(404, schema=ErrorSchema, description="No organization with that id")
+    @blp.alt_response(403, schema=ErrorSchema, description="A read-only token")
     @blp.doc(security=SECURITY)
     def post(self, args, organization_id):
         """Ask to manage an organisation (approved at once when your email domain is its
@@ -125,6 +133,8 @@ class OrganizationClaims(MethodView):
 class OrganizationContacts(MethodView):
     @blp.response(200, PrivateContactListSchema)
     @blp.alt_response(403, schema=ErrorSchema, description="Not your organisation")
+    @blp.alt_response(404, schema=ErrorSchema, description="No organization with that id")
+    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     @blp.doc(security=SECURITY)
     def get(self, organization_id):
         """All of an organisation's contacts, private ones too (its editors only)"""
@@ -158,6 +168,8 @@ class ChangeRequests(MethodView):
 class ChangeRequestById(MethodView):
     @blp.response(200, ChangeRequestDetailSchema)
     @blp.alt_response(404, schema=ErrorSchema, description="No change request with that id")
+    @blp.alt_response(403, schema=ErrorSchema, description="Another editor's request")
+    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     @blp.doc(security=SECURITY)
     def get(self, request_id):
         """One change request, with its diff against the object as it is now"""
@@ -179,6 +191,8 @@ class ChangeRequestApprove(MethodView):
     @blp.arguments(DecisionArgs)
     @blp.response(200, ChangeRequestSchema)
     @blp.alt_response(409, schema=ErrorSchema, description="Already decided, or cannot apply")
+    @blp.alt_response(404, schema=ErrorSchema, description="No change request with that id")
+    @blp.alt_response(403, schema=ErrorSchema, description="Moderators only")
     @blp.doc(security=SECURITY)
     def post(self, args, request_id):
         """Approve a change request: apply the edit, grant the claim (moderators)"""
@@ -190,6 +204,8 @@ class ChangeRequestReject(MethodView):
     @blp.arguments(DecisionArgs)
     @blp.response(200, ChangeRequestSchema)
     @blp.alt_response(409, schema=ErrorSchema, description="Already decided")
+    @blp.alt_response(404, schema=ErrorSchema, description="No change request with that id")
+    @blp.alt_response(403, schema=ErrorSchema, description="Moderators only")
     @blp.doc(security=SECURITY)
     def post(self, args, request_id):
         """Reject a change request with a reason (moderators)"""

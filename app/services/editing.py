@@ -27,7 +27,7 @@ from app import search
 from app.auth.accounts import link_organization
 from app.auth.permissions import require_may_edit
 from app.errors import Conflict, NotFound, Unprocessable
-from app.models import MetadataEntry, Phone, Service, TaxonomyTerm, new_id
+from app.models import MetadataEntry, Phone, Program, Service, TaxonomyTerm, new_id
 from app.models.accounts import Account, ChangeRequest, FieldLock
 from app.services.audit import record_change
 
@@ -154,6 +154,9 @@ def validate_references(session: Session, resource: str, values: dict[str, Any])
             errors[name] = [f"No {parent} with id '{parent_id}'."]
     if resource == "attribute" and session.get(TaxonomyTerm, values["taxonomy_term_id"]) is None:
         errors["taxonomy_term_id"] = [f"No taxonomy_term with id '{values['taxonomy_term_id']}'."]
+    if resource == "service" and values.get("program_id"):
+        if session.get(Program, values["program_id"]) is None:
+            errors["program_id"] = [f"No program with id '{values['program_id']}'."]
     if resource == "organization" and values.get("parent_organization_id"):
         parent_id = values["parent_organization_id"]
         if parent_id == values["id"] or load_row(session, "organization", parent_id) is None:

@@ -26,8 +26,16 @@ def parse(moment: str) -> dt.datetime:
         ("/services", {"name": "Walk", "minimum_age": -1}, "minimum_age", "greater than"),
         ("/services", {"name": "Walk", "organization_id": "camden"}, "organization_id", "UUID"),
         ("/services", {"name": "Walk", "colour": "green"}, "colour", "Unknown field"),
+        ("/services", {"name": "Walk", "wait_time": "1\x00 week"}, "wait_time", "NUL"),
         ("/schedules", {"service_id": HEATH_WALK, "byday": "Mondays"}, "byday", "comma"),
         ("/schedules", {"service_id": HEATH_WALK, "opens_at": "25:00"}, "opens_at", "HH:MM"),
+        ("/schedules", {"service_id": HEATH_WALK, "count": 2**70}, "count", "less than"),
+        (
+            "/phones",
+            {"service_id": HEATH_WALK, "number": "1", "extension": 2**31},
+            "extension",
+            "less than",
+        ),
         ("/phones", {"service_id": HEATH_WALK}, "number", "Missing data"),
         (
             "/locations",
@@ -58,6 +66,11 @@ def test_invalid_bodies_are_422_naming_the_field(client, jo, path, body, field, 
     [
         ("/phones", {"service_id": new_id(), "number": "1"}, "service_id"),
         ("/services", {"name": "Walk", "organization_id": new_id()}, "organization_id"),
+        (
+            "/services",
+            {"name": "Walk", "organization_id": CAMDEN, "program_id": new_id()},
+            "program_id",
+        ),
         ("/phones", {"number": "1"}, "_schema"),
     ],
 )
@@ -120,6 +133,29 @@ def test_put_replaces_the_whole_object(client, jo):
     assert after["status"] == "active"
 
 
+@pytest.mark.parametrize(
+    "method, body, field",
+    [
+        ("post", {"name": "Walk", "organization_id": CAMDEN, "status": None}, "status"),
+        ("put", {"name": "Heath walk", "organization_id": CAMDEN, "status": None}, "status"),
+        ("patch", {"status": None}, "status"),
+    ],
+)
+def test_null_for_a_field_that_must_have_a_value_is_422(client, jo, method, body, field):
+    path = "/services" if method == "post" else f"/services/{HEATH_WALK}"
+    response = getattr(client, method)(path, json=body, headers=jo.headers)
+    assert response.status_code == 422
+    assert "null" in " ".join(response.get_json()["errors"]["json"][field]).lower()
+
+
+def test_an_empty_organization_description_is_kept_empty(client, jo):
+    response = client.patch(
+        f"/organizations/{CAMDEN}", json={"description": ""}, headers=jo.headers
+    )
+    assert response.status_code == 200
+    assert response.get_json()["description"] == ""
+
+
 def test_put_accepts_what_get_returned(client, jo):
     """A client may fetch a service, change it and PUT it back, nested parts and all."""
     service = client.get(f"/services/{HEATH_WALK}").get_json()
@@ -179,3 +215,10 @@ def test_oversized_bodies_are_refused_before_anything_else(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     response = client.post("/phones", data=b"x" * (3 * 1024 * 1024))
     assert response.status_code == 413
+
+
+def test_a_body_that_is_not_json_is_a_400_in_the_one_error_format(client, jo):
+    headers = jo.headers | {"Content-Type": "application/json"}
+    response = client.patch(f"/services/{HEATH_WALK}", data=b"\x00{", headers=headers)
+    assert response.status_code == 400
+    assert list(response.get_json()) == ["code", "status", "message", "errors"]

@@ -18,6 +18,8 @@ UNKNOWN = "00000000-0000-4000-8000-000000000000"
         ("/organizations/123", 422, "id"),
         ("/services?page=0", 422, "page"),
         ("/services?page=abc", 422, "page"),
+        ("/services?page=9696267516379355136", 422, "page"),  # past any database integer
+        ("/taxonomy_terms?page=10000000000", 422, "page"),
         ("/services?per_page=10000", 422, "per_page"),
         ("/services?modified_after=yesterday", 422, "modified_after"),
         ("/services?modified_after=2024-13-45", 422, "modified_after"),
@@ -25,6 +27,8 @@ UNKNOWN = "00000000-0000-4000-8000-000000000000"
         ("/service_at_locations?organization_id=x", 422, "organization_id"),
         ("/taxonomy_terms?parent_id=1", 422, "parent_id"),
         ("/services?full=maybe", 422, "full"),
+        ("/organizations?search=lunch%00club", 422, "search"),  # PostgreSQL cannot hold NUL
+        ("/services?taxonomy_term=walk%00", 422, "taxonomy_term"),
         ("/no/such/page", 404, "not found"),
     ],
 )
