@@ -7,6 +7,8 @@ are assembled into nested HSDS 3.0 service dicts, the shape of GET /services/{id
 
 Memory: every table except services is read first and indexed by its foreign keys, so
 memory grows with the child tables (a few hundred bytes a row); services then stream.
+The descriptor and the tables may come to at most `size_limit` bytes (200 MB) unzipped,
+which bounds that memory and stops a zip bomb before it is inflated.
 A child row is nested under every owner its foreign keys name (a phone with service_id
 and location_id appears under both), as in HSDS's own service_full.json example.
 Out-of-range coordinates are dropped, and bad numbers left out, with a note in
@@ -22,11 +24,14 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack
+from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from importers import oruk
+from importers.archives import ZIP_ERRORS, check_unzipped_size
 from importers.record import Record, RecordError, SourceFormatError
+from importers.tabular import DEFAULT_SIZE_LIMIT, check_size
 
 NUMERIC_FIELDS = {
     "latitude", "longitude", "minimum_age", "maximum_age", "amount", "extension",
@@ -56,16 +61,22 @@ KNOWN_TABLES = set(TABLES.values()) | {
     "funding", "taxonomies", "metadata", "service_at_locations", "taxonomy",
 }  # fmt: skip
 HSDS_1_1 = "HSDS 1.1"
+DESCRIPTOR = PurePosixPath("datapackage.json")
 
 
-def read_datapackage(path: str | Path) -> Iterator[Record | RecordError]:
-    """Yield one Record per row of the services table of an HSDS data package."""
+def read_datapackage(
+    path: str | Path, *, size_limit: int = DEFAULT_SIZE_LIMIT
+) -> Iterator[Record | RecordError]:
+    """Yield one Record per row of the services table of an HSDS data package whose
+    descriptor and tables come to at most `size_limit` bytes (unzipped)."""
     path = Path(path)
     with ExitStack() as stack:
-        package = _open_package(path, stack)
+        package = _open_package(path, stack, size_limit)
+        package.check_size([DESCRIPTOR], size_limit)
         resources = _resources(package)
         if "services" not in resources:
             raise SourceFormatError(f"{path} has no services table in its datapackage.json.")
+        package.check_size([DESCRIPTOR, *chain(*resources.values())], size_limit)
         tables = _Tables()
         for table, paths in resources.items():
             if table != "services":
@@ -186,7 +197,7 @@ class _Assembler:
         return organization
 
     def service_at_location(self, row: dict[str, Any]) -> dict[str, Any]:
-        result, sal_id = self.take(row), row["id"]
+        result, sal_id = self.take(row), row.get("id")
         location = self.tables.get("locations", row.get("location_id"))
         children = {
             "location": self.location(location) if location else None,
@@ -231,7 +242,7 @@ class _Assembler:
         phones = []
         for row in self.tables.find("phones", field, value):
             phone = oruk.map_phone(self.take(row))
-            languages = self.tables.find("languages", "phone_id", row["id"])
+            languages = self.tables.find("languages", "phone_id", row.get("id"))
             phone.setdefault("languages", []).extend(
                 oruk.map_language(self.take(r)) for r in languages
             )
@@ -254,7 +265,7 @@ class _Assembler:
         contacts = []
         for row in self.tables.find("contacts", field, value):
             contact = self.take(row)
-            phones = self.phones("contact_id", row["id"])
+            phones = self.phones("contact_id", row.get("id"))
             contacts.append(contact | ({"phones": phones} if phones else {}))
         return contacts
 
@@ -311,6 +322,18 @@ class _Package:
             raise SourceFormatError(f"{self.label}: {relative} points outside the package.")
         return target.is_file()
 
+    def check_size(self, paths: list[PurePosixPath], limit: int) -> None:
+        """Raise SourceFormatError if these files come to more than `limit` bytes."""
+        if self.archive is not None:
+            members = [self.archive.getinfo(self.prefix + str(p)) for p in dict.fromkeys(paths)]
+            check_unzipped_size(self.label, members, limit)
+            return
+        total = sum((self.root / p).stat().st_size for p in dict.fromkeys(paths))
+        if total > limit:
+            raise SourceFormatError(
+                f"{self.label}: the package is {total:,} bytes, over the {limit:,}-byte limit."
+            )
+
     def open(self, relative: PurePosixPath | str, encoding: str = "utf-8-sig") -> IO[str]:
         if self.archive is not None:
             binary = self.archive.open(self.prefix + str(relative))
@@ -318,7 +341,7 @@ class _Package:
         return (self.root / relative).open(encoding=encoding, newline="")
 
 
-def _open_package(path: Path, stack: ExitStack) -> _Package:
+def _open_package(path: Path, stack: ExitStack, size_limit: int) -> _Package:
     if path.is_dir():
         if not (path / "datapackage.json").is_file():
             raise SourceFormatError(f"{path} has no datapackage.json.")
@@ -327,11 +350,12 @@ def _open_package(path: Path, stack: ExitStack) -> _Package:
         raise SourceFormatError(f"{path} does not exist.")
     if path.is_file() and path.name == "datapackage.json":
         return _Package(str(path.parent), path.parent, None, "")
+    check_size(path, size_limit)
     if not zipfile.is_zipfile(path):
         raise SourceFormatError(f"{path} is neither a folder nor a zip holding datapackage.json.")
     try:
         archive = stack.enter_context(zipfile.ZipFile(path))
-    except (zipfile.BadZipFile, OSError) as exc:
+    except ZIP_ERRORS as exc:
         raise SourceFormatError(f"{path} is not a readable zip file: {exc}.") from exc
     names = [n for n in archive.namelist() if PurePosixPath(n).name == "datapackage.json"]
     names = [n for n in names if not n.startswith("__MACOSX/")]
@@ -344,9 +368,9 @@ def _open_package(path: Path, stack: ExitStack) -> _Package:
 def _resources(package: _Package) -> dict[str, list[PurePosixPath]]:
     """Table name -> CSV paths, checked to exist inside the package."""
     try:
-        with package.open("datapackage.json") as handle:
+        with package.open(DESCRIPTOR) as handle:
             descriptor = json.load(handle)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError, *ZIP_ERRORS) as exc:
         raise SourceFormatError(
             f"{package.label}: datapackage.json is not valid JSON ({exc})."
         ) from exc
@@ -393,8 +417,11 @@ def _safe_path(package: _Package, text: str) -> PurePosixPath:
 
 
 def _header(package: _Package, relative: PurePosixPath) -> set[str]:
-    with package.open(relative) as handle:
-        return {field.strip().lower() for field in next(csv.reader(handle), [])}
+    try:
+        with package.open(relative) as handle:
+            return {field.strip().lower() for field in next(csv.reader(handle), [])}
+    except (csv.Error, UnicodeDecodeError, *ZIP_ERRORS) as exc:
+        raise SourceFormatError(f"{package.label}: {relative} cannot be read: {exc}.") from exc
 
 
 def _read_rows(
@@ -402,20 +429,20 @@ def _read_rows(
 ) -> Iterator[tuple[dict[str, Any], str]]:
     """Yield (row as read, "file line N") from each CSV of a resource."""
     for relative in paths:
-        with package.open(relative) as handle:
-            reader = csv.DictReader(handle)
-            line = 1
-            try:
+        line = 1
+        try:
+            with package.open(relative) as handle:
+                reader = csv.DictReader(handle)
                 if reader.fieldnames:
                     reader.fieldnames = [(f or "").strip().lower() for f in reader.fieldnames]
                 for row in reader:
                     where = f"{relative.name} line {line + 1}"
                     line = reader.line_num
                     yield {k: v for k, v in row.items() if k}, where
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise SourceFormatError(
-                    f"{package.label}: {relative} cannot be read near line {line + 1}: {exc}."
-                ) from exc
+        except (csv.Error, UnicodeDecodeError, *ZIP_ERRORS) as exc:
+            raise SourceFormatError(
+                f"{package.label}: {relative} cannot be read near line {line + 1}: {exc}."
+            ) from exc
 
 
 def _clean_row(row: dict[str | None, Any], where: str) -> dict[str, Any]:

@@ -2,19 +2,26 @@
 
 A file may hold one service, a JSON array of services, one page of an API
 (``{"contents": [...], "total_pages": ...}``) or NDJSON (one service per line).
-NDJSON is streamed line by line; a JSON document (object or array) is parsed whole
-by the standard library, so publish very large exports as NDJSON.
+NDJSON is streamed line by line, each line at most MAX_LINE characters; a JSON document
+(object or array) is parsed whole by the standard library, so it may be at most
+`size_limit` bytes (200 MB): publish larger exports as NDJSON. An item nested more than
+MAX_DEPTH levels deep is a RecordError.
 
 An API is read from its base URL: ``/services?page=N&per_page=...&full=true`` page by
 page, following ``total_pages``; when a page lists summaries (no
 ``service_at_locations`` key) each service is fetched from ``/services/{id}``.
-The paging here is shared with the ORUK reader (``iter_items``).
+The paging here is shared with the ORUK reader (``iter_items``). Each response may be at
+most 50 MB and take at most 120 seconds (30 of them silent), and may redirect only to
+http(s) URLs; at most MAX_PAGES pages are read, and a page repeating the one before ends
+the import (a server ignoring ``page``).
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -22,20 +29,29 @@ from pathlib import Path
 from typing import Any
 
 from importers.record import Record, RecordError, SourceFormatError
+from importers.tabular import DEFAULT_SIZE_LIMIT
 
 Fetch = Callable[[str], bytes]
 
-DEFAULT_TIMEOUT = 30  # seconds, per request
+DEFAULT_TIMEOUT = 30  # seconds a server may stay silent
+DEFAULT_DEADLINE = 120  # seconds for a whole response: a server dripping bytes is cut off
 DEFAULT_MAX_BYTES = 50_000_000  # per response
+CHUNK_SIZE = 64 * 1024
 DEFAULT_PER_PAGE = 100
 MAX_PAGES = 10_000  # a server that ignores `page` must not loop for ever
+MAX_DEPTH = 32  # objects and lists within one another; an HSDS service needs under 10
+MAX_LINE = 10_000_000  # characters in one NDJSON line: one service
 
 
 def read_hsds(
-    source: str | Path, fetch: Fetch | None = None, *, per_page: int = DEFAULT_PER_PAGE
+    source: str | Path,
+    fetch: Fetch | None = None,
+    *,
+    per_page: int = DEFAULT_PER_PAGE,
+    size_limit: int = DEFAULT_SIZE_LIMIT,
 ) -> Iterator[Record | RecordError]:
     """Yield one Record per HSDS 3.0 service in a JSON file or an HSDS 3.0 API."""
-    for entry in iter_items(source, fetch, per_page=per_page):
+    for entry in iter_items(source, fetch, per_page=per_page, size_limit=size_limit):
         if isinstance(entry, RecordError):
             yield entry
             continue
@@ -51,6 +67,8 @@ def check_item(position: str, item: Any) -> RecordError | None:
     """Return why `item` cannot be a service (not an object, no id, no name), or None."""
     if not isinstance(item, dict):
         return RecordError(position, f"expected a JSON object, found {type(item).__name__}")
+    if _deeper_than(item, MAX_DEPTH):  # copying or walking it would exhaust the stack
+        return RecordError(position, f"the item is nested more than {MAX_DEPTH} levels deep")
     key = item.get("id")
     if key in (None, "") or isinstance(key, dict | list | bool):
         return RecordError(position, "service has no id", field="id")
@@ -61,7 +79,11 @@ def check_item(position: str, item: Any) -> RecordError | None:
 
 
 def iter_items(
-    source: str | Path, fetch: Fetch | None = None, *, per_page: int = DEFAULT_PER_PAGE
+    source: str | Path,
+    fetch: Fetch | None = None,
+    *,
+    per_page: int = DEFAULT_PER_PAGE,
+    size_limit: int = DEFAULT_SIZE_LIMIT,
 ) -> Iterator[tuple[str, Any] | RecordError]:
     """Yield (position, item) for each service in a JSON file or an API base URL.
 
@@ -70,10 +92,12 @@ def iter_items(
     if isinstance(source, str) and source.startswith(("http://", "https://")):
         yield from iter_api_items(source, fetch or fetch_url, per_page=per_page)
     else:
-        yield from iter_file_items(Path(source))
+        yield from iter_file_items(Path(source), size_limit)
 
 
-def iter_file_items(path: Path) -> Iterator[tuple[str, Any] | RecordError]:
+def iter_file_items(
+    path: Path, size_limit: int = DEFAULT_SIZE_LIMIT
+) -> Iterator[tuple[str, Any] | RecordError]:
     """Yield (position, item) from a JSON document or an NDJSON file."""
     try:
         handle = path.open(encoding="utf-8-sig")
@@ -89,6 +113,7 @@ def iter_file_items(path: Path) -> Iterator[tuple[str, Any] | RecordError]:
                 handle.seek(0)  # two or more JSON values, one per line: NDJSON
                 yield from _iter_ndjson(handle, path)
                 return
+            _check_document_size(path, size_limit)  # one JSON document, parsed whole
             if first is _NOT_JSON:
                 handle.seek(0)
                 first = _load_document(handle, path)
@@ -107,7 +132,7 @@ def iter_api_items(
     A page that cannot be fetched or parsed raises SourceFormatError: the feed is incomplete.
     """
     base = api_base(base_url)
-    number, previous_ids = 0, None
+    number, previous = 0, None
     for page in range(1, MAX_PAGES + 1):
         query = urllib.parse.urlencode({"page": page, "per_page": per_page, "full": "true"})
         url = f"{base}/services?{query}"
@@ -118,10 +143,9 @@ def iter_api_items(
             items, total_pages = _contents(document), _total_pages(document)
         else:
             raise SourceFormatError(f"{url} did not return a page of services.")
-        ids = [item.get("id") for item in items if isinstance(item, dict)]
-        if ids and ids == previous_ids:
+        if items and items == previous:
             raise SourceFormatError(f"{url} repeats the previous page: `page` is ignored.")
-        previous_ids = ids
+        previous = items
         for item in items:
             number += 1
             position = f"item {number}"
@@ -143,19 +167,46 @@ def api_base(url: str) -> str:
 
 
 def fetch_url(
-    url: str, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES
+    url: str,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> bytes:
-    """GET `url` and return its body; raise OSError on network errors, ValueError if too big."""
+    """GET an http(s) URL and return its body: at most `max_bytes`, within `deadline`
+    seconds in all and `timeout` seconds of silence; redirects only to http(s) URLs.
+
+    Raises OSError on network errors (a refused redirect too), ValueError when the body
+    is too big or too slow to arrive.
+    """
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"{url} is not an http(s) URL")
     request = urllib.request.Request(
         url, headers={"Accept": "application/json", "User-Agent": "signpost-importer"}
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (checked)
-        body = response.read(max_bytes + 1)
-    if len(body) > max_bytes:
-        raise ValueError(f"response larger than {max_bytes:,} bytes")
-    return body
+    give_up = time.monotonic() + deadline
+    body = bytearray()
+    with _OPENER.open(request, timeout=timeout) as response:
+        while chunk := response.read1(CHUNK_SIZE):  # what has arrived, not a full chunk
+            body += chunk
+            if len(body) > max_bytes:
+                raise ValueError(f"response larger than {max_bytes:,} bytes")
+            if time.monotonic() > give_up:
+                raise ValueError(f"response took more than {deadline:g} seconds")
+    return bytes(body)
+
+
+class _WebRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to http(s) URLs only: urllib's own handler would follow ftp://."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 (urllib's)
+        if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
+            raise urllib.error.HTTPError(
+                newurl, code, f"redirect to {newurl} refused (not an http(s) URL)", headers, fp
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_WebRedirects)
 
 
 # -- internals ---------------------------------------------------------------------------
@@ -164,16 +215,38 @@ _NOT_JSON = object()
 
 
 def _next_content_line(handle: Any) -> str | None:
-    for line in handle:
+    """The next non-blank line, or its first MAX_LINE characters (a JSON document may be
+    one long line); None at the end."""
+    while line := handle.readline(MAX_LINE):
         if line.strip():
             return line
     return None
 
 
+def _lines(handle: Any) -> Iterator[str | None]:
+    """The file's lines, each None if it is longer than MAX_LINE (its rest is skipped)."""
+    while line := handle.readline(MAX_LINE + 1):
+        if len(line) > MAX_LINE and not line.endswith("\n"):
+            while line and not line.endswith("\n"):
+                line = handle.readline(MAX_LINE)
+            yield None
+        else:
+            yield line
+
+
+def _check_document_size(path: Path, limit: int) -> None:
+    size = path.stat().st_size
+    if size > limit:
+        raise SourceFormatError(
+            f"{path} is a JSON document of {size:,} bytes, over the {limit:,}-byte limit for "
+            "one document; publish large exports as NDJSON (one service a line)."
+        )
+
+
 def _try_json(text: str) -> Any:
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return _NOT_JSON
 
 
@@ -185,11 +258,33 @@ def _load_document(handle: Any, path: Path) -> Any:
             f"{path} is not valid JSON (truncated or malformed): {exc.msg} "
             f"at line {exc.lineno} column {exc.colno}."
         ) from exc
+    except RecursionError as exc:
+        raise SourceFormatError(f"{path} is JSON nested too deeply to read.") from exc
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` levels deep (walked without
+    recursion, so that any depth json accepts can be measured)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in item)
+    return False
 
 
 def _iter_ndjson(handle: Any, path: Path) -> Iterator[tuple[str, Any] | RecordError]:
     number = 0
-    for line_number, line in enumerate(handle, start=1):
+    for line_number, line in enumerate(_lines(handle), start=1):
+        if line is None:
+            number += 1
+            reason = f"line {line_number} of {path.name} is over {MAX_LINE:,} characters long"
+            yield RecordError(f"item {number}", reason)
+            continue
         if not line.strip():
             continue
         number += 1
@@ -197,6 +292,9 @@ def _iter_ndjson(handle: Any, path: Path) -> Iterator[tuple[str, Any] | RecordEr
             yield f"item {number}", json.loads(line)
         except json.JSONDecodeError as exc:  # a broken line spoils only its own item
             reason = f"line {line_number} of {path.name} is not valid JSON: {exc.msg}"
+            yield RecordError(f"item {number}", reason)
+        except RecursionError:
+            reason = f"line {line_number} of {path.name} is JSON nested too deeply to read"
             yield RecordError(f"item {number}", reason)
 
 
@@ -232,7 +330,7 @@ def _fetch_json(fetch: Fetch, url: str) -> Any:
         raise SourceFormatError(f"Cannot fetch {url}: {exc}.") from exc
     try:
         return json.loads(body)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+    except (ValueError, RecursionError) as exc:  # also JSONDecodeError, UnicodeDecodeError
         raise SourceFormatError(f"{url} did not return JSON: {exc}.") from exc
 
 
@@ -243,5 +341,5 @@ def _fetch_detail(
     url = f"{base}/services/{urllib.parse.quote(key, safe='')}"
     try:
         return position, json.loads(fetch(url))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         return RecordError(position, f"cannot fetch {url}: {exc}", key=key)

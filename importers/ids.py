@@ -89,9 +89,11 @@ def _assign_children(
             for index, item in enumerate(value):
                 if isinstance(item, dict):
                     _assign(item, source, key, f"{path}/{name}/{index}", keep_ids, seen)
-    if "attributes" in data:
+    if isinstance(data.get("attributes"), list):
         data["attributes"] = [
-            a for a in data["attributes"] if a.get("taxonomy_term") or a.get("taxonomy_term_id")
+            a
+            for a in data["attributes"]
+            if isinstance(a, dict) and (a.get("taxonomy_term") or a.get("taxonomy_term_id"))
         ]
 
 

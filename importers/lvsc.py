@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +32,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml.ElementTree import ParseError, iterparse
 
+from importers.archives import check_unzipped_size, open_zip, reading_archive
 from importers.flat import FieldError, build_service
 from importers.record import Record, RecordError, SourceFormatError
 from importers.tabular import DEFAULT_SIZE_LIMIT, check_size, match_columns, open_csv
@@ -118,25 +117,14 @@ def read_lvsc(
 def read_kmz(path: Path, size_limit: int = DEFAULT_SIZE_LIMIT) -> Iterator[Record | RecordError]:
     """Yield the placemarks of the KML inside a KMZ (doc.kml, else the first .kml)."""
     check_size(path, size_limit)
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise SourceFormatError(f"{path.name}: the KMZ is not a readable zip file.") from exc
-    with archive:
+    with open_zip(path) as archive:
         names = [info for info in archive.infolist() if info.filename.lower().endswith(".kml")]
         if not names:
             raise SourceFormatError(f"{path.name}: the KMZ contains no .kml file.")
         member = next((info for info in names if info.filename == "doc.kml"), names[0])
-        if member.file_size > size_limit:
-            raise SourceFormatError(
-                f"{path.name}: {member.filename} unzips to {member.file_size:,} bytes, "
-                f"over the {size_limit:,}-byte limit."
-            )
-        try:
-            with archive.open(member) as handle:
-                yield from read_kml(path.name, handle)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise SourceFormatError(f"{path.name}: the KMZ is damaged ({exc}).") from exc
+        check_unzipped_size(path.name, [member], size_limit)
+        with reading_archive(path.name), archive.open(member) as handle:
+            yield from read_kml(path.name, handle)
 
 
 def read_kml(name: str, handle: IO[bytes]) -> Iterator[Record | RecordError]:

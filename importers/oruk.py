@@ -23,6 +23,7 @@ from typing import Any
 
 from importers.hsds_json import DEFAULT_PER_PAGE, Fetch, check_item, iter_items
 from importers.record import Record, RecordError
+from importers.tabular import DEFAULT_SIZE_LIMIT
 
 # Keys only an HSDS 1.x/2.x-shaped (ORUK v1) service has.
 V1_SERVICE_KEYS = {
@@ -80,10 +81,14 @@ _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 
 def read_oruk(
-    source: str | Path, fetch: Fetch | None = None, *, per_page: int = DEFAULT_PER_PAGE
+    source: str | Path,
+    fetch: Fetch | None = None,
+    *,
+    per_page: int = DEFAULT_PER_PAGE,
+    size_limit: int = DEFAULT_SIZE_LIMIT,
 ) -> Iterator[Record | RecordError]:
     """Yield one Record per service of an ORUK v1 or 3.0 feed (file or API base URL)."""
-    for entry in iter_items(source, fetch, per_page=per_page):
+    for entry in iter_items(source, fetch, per_page=per_page, size_limit=size_limit):
         if isinstance(entry, RecordError):
             yield entry
             continue

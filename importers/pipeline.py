@@ -41,11 +41,13 @@ from app.models import (
     ServiceAtLocation,
     Source,
     SourceRecord,
+    TaxonomyTerm,
     stable_id,
 )
 from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
 from app.taxonomy.mapping import map_category
+from importers.conform import MAX_INDEXED_TEXT, storable, storable_text
 from importers.geocode import Geocoder
 from importers.ids import assign_ids
 from importers.prepare import Rejected, prepare_service
@@ -147,6 +149,7 @@ class Importer:
         self.touched: list[str] = []
         self.pending: list[Staged] = []
         self.categories: dict[str, list[str]] = {}
+        self.term_ids: dict[str, bool] = {}  # taxonomy_term_id -> whether it exists here
         self.known: dict[str, tuple[str, str, str]] = {}
         # key -> (service, organization) a matched record is published in
         self.published_in: dict[str, tuple[str | None, str | None]] = {}
@@ -173,6 +176,11 @@ class Importer:
                 self.seen.add(item.key)  # a bad row this time is no reason to withdraw
             return
         self.report.read += 1
+        item.key, item.position = storable_text(item.key), storable_text(item.position)
+        if len(item.key) > MAX_INDEXED_TEXT:
+            reason = f"its ID is over {MAX_INDEXED_TEXT} characters long"
+            self._problem("rejected", item.position, reason, item.key[:80] + "...")
+            return
         if item.key in self.seen:
             self._problem("rejected", item.position, "repeats an earlier record's ID", item.key)
             return
@@ -185,10 +193,27 @@ class Importer:
         for sal in prepared.service.get("service_at_locations") or []:
             if sal.get("location"):
                 self.geocoder.locate(sal["location"], prepared.warnings)
+        self._drop_unknown_terms(prepared.service, prepared.warnings)
         for warning in prepared.warnings:
             self._problem("warning", item.position, warning, item.key)
         self._map_categories(prepared.service)
         self._stage(item, prepared.service)
+
+    def _drop_unknown_terms(self, service: dict[str, Any], warnings: list[str]) -> None:
+        """An attribute may name its term by `taxonomy_term_id` alone; one that is not
+        here would make the foreign key refuse the whole import, so it is left out."""
+        sals = service.get("service_at_locations") or []
+        holders = [service, *sals, *(sal["location"] for sal in sals if sal.get("location"))]
+        for holder in holders:
+            for attribute in holder.get("attributes") or []:
+                term_id = attribute.get("taxonomy_term_id")
+                if not term_id or attribute.get("taxonomy_term"):
+                    continue
+                if term_id not in self.term_ids:
+                    self.term_ids[term_id] = self.session.get(TaxonomyTerm, term_id) is not None
+                if not self.term_ids[term_id]:
+                    warnings.append(f"attributes: taxonomy term {term_id} is not known; left out")
+                    del attribute["taxonomy_term_id"]
 
     def _map_categories(self, service: dict[str, Any]) -> None:
         """Link the service to the built-in social prescribing terms its source's own
@@ -263,7 +288,7 @@ class Importer:
             "source_id": self.source_id,
             "key": staged.item.key,
             "position": staged.item.position,
-            "raw": staged.item.raw,
+            "raw": storable(staged.item.raw),
             "record": staged.service,
             "content_hash": staged.digest,
             "status": "active",

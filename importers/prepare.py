@@ -3,7 +3,9 @@
 Readers leave free text where HSDS keeps text (opening times in a schedule description,
 cost in fees_description, ages in eligibility_description, areas as service_area names);
 this step derives the structured fields from it, cleans every value it understands, and
-reports what it had to drop. A record without a usable service name is rejected.
+reports what it had to drop. It first conforms the dict to the shapes and values the
+database stores (conform.py), so a feed's odd values cost a warning, not the import.
+A record without a usable service name is rejected.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from importers.conform import conform_service
 from importers.normalise import (
     clean_text,
     find_postcode,
@@ -69,6 +72,7 @@ def prepare_service(service: Data) -> Prepared:
     separately in Record.raw), and copying 100,000 nested dicts costs real time.
     """
     warnings: list[str] = []
+    conform_service(service, warnings)
     _clean_fields(service, TEXT_FIELDS)
     if not service.get("name"):
         raise Rejected("name", "the record has no service name")

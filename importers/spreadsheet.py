@@ -27,24 +27,25 @@ funding, categories, area_covered, last_updated.
 Headers match ignoring case, spacing, punctuation and underscores. An unknown field or key,
 or a column the sheet does not have, raises SourceFormatError naming them. XLSX is read
 with openpyxl in read-only mode (streamed); positions are "row N" for XLSX, "line N" for CSV.
+openpyxl parses the workbook's XML with defusedxml when it is installed (it is a Signpost
+dependency), which refuses entity declarations and external references; XLSX files are
+refused outright if openpyxl was told not to (OPENPYXL_DEFUSEDXML=False).
 """
 
 from __future__ import annotations
 
 import datetime
 import tomllib
-import zipfile
-import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
+from defusedxml import DefusedXmlException
 
+from importers.archives import check_unzipped_size, open_zip
 from importers.flat import FIELDS, FieldError, build_service, split_list
 from importers.record import Record, RecordError, SourceFormatError
 from importers.tabular import (
@@ -210,43 +211,86 @@ def read_row(
 def open_xlsx(
     path: Path, sheet: str | None, header_row: int = 1, size_limit: int = DEFAULT_SIZE_LIMIT
 ) -> Iterator[Table]:
-    """Open a worksheet read-only: its header and ``(row number, row)`` for data rows."""
+    """Open a worksheet read-only: its header and ``(row number, row)`` for data rows.
+
+    The workbook may unzip to at most `size_limit` bytes: openpyxl holds a workbook's
+    shared strings in memory, so a zip bomb there would otherwise fill it.
+    """
+    if not openpyxl.DEFUSEDXML:
+        raise SourceFormatError(
+            f"{path.name}: XLSX files are read only with defusedxml, which openpyxl is not "
+            "using here (install defusedxml; do not set OPENPYXL_DEFUSEDXML=False)."
+        )
     check_size(path, size_limit)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SourceFormatError(f"{path.name}: the file is not a readable XLSX workbook.") from exc
-    try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            raise SourceFormatError(
-                f"{path.name}: there is no sheet {sheet!r} "
-                f"(the sheets are: {', '.join(workbook.sheetnames)})."
-            )
+    with open_zip(path, "XLSX workbook") as archive:
+        check_unzipped_size(path.name, archive.infolist(), size_limit)
+    with ExitStack() as stack:
+        # Our own handle: openpyxl leaves its file open when a damaged workbook fails.
+        handle = stack.enter_context(path.open("rb"))
+        with _unreadable_as(path, "the file is not a readable XLSX workbook"):
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        stack.callback(workbook.close)
+        yield _first_table(path, workbook, sheet, header_row)
+
+
+def _first_table(path: Path, workbook: Any, sheet: str | None, header_row: int) -> Table:
+    """The header and data rows of the named (or first) worksheet."""
+    if sheet is not None and sheet not in workbook.sheetnames:
+        raise SourceFormatError(
+            f"{path.name}: there is no sheet {sheet!r} "
+            f"(the sheets are: {', '.join(workbook.sheetnames)})."
+        )
+    with _unreadable_as(path, "the worksheet cannot be read"):
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         worksheet.reset_dimensions()  # exports often record wrong dimensions
-        rows = _sheet_rows(path, worksheet, header_row)
-        first = next(rows, None)
-        if first is None:
-            raise SourceFormatError(f"{path.name}: the sheet has no header row.")
-        headers = name_headers(first[1])
-        yield Table(headers, iter_dicts(headers, rows))
-    finally:
-        workbook.close()
+    rows = _sheet_rows(path, worksheet, header_row)
+    first = next(rows, None)
+    if first is None:
+        raise SourceFormatError(f"{path.name}: the sheet has no header row.")
+    headers = name_headers(first[1])
+    return Table(headers, iter_dicts(headers, rows))
 
 
 def _sheet_rows(path: Path, worksheet: Any, header_row: int) -> Iterator[tuple[int, list[str]]]:
     """(row number, cell texts) for each non-blank row from `header_row` on."""
     number = 0
-    try:
+    with _unreadable_as(path, lambda: f"the worksheet is damaged after row {number}"):
         for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
             if number >= header_row:
                 texts = [cell_text(value) for value in cells]
                 if any(text.strip() for text in texts):
                     yield number, texts
-    except (zipfile.BadZipFile, zlib.error, ElementTree.ParseError, KeyError, ValueError) as exc:
-        raise SourceFormatError(
-            f"{path.name}: the worksheet is damaged after row {number} ({exc})."
-        ) from exc
+
+
+@contextmanager
+def _unreadable_as(path: Path, problem: str | Callable[[], str]) -> Iterator[None]:
+    """Report any error openpyxl raises as SourceFormatError: `problem`, then the error.
+
+    openpyxl is a large parser of untrusted zipped XML; a damaged file can make it raise
+    almost anything (zlib.error, KeyError, TypeError, ParseError...), and every one of
+    them means the same to the user: this workbook cannot be read.
+    """
+    try:
+        yield
+    except SourceFormatError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (see the docstring)
+        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps it in a ValueError
+            raise SourceFormatError(
+                f"{path.name}: the workbook's XML declares entities or external references, "
+                "which are refused as unsafe."
+            ) from exc
+        text = problem() if callable(problem) else problem
+        reason = str(exc).splitlines()[0] if str(exc) else ""
+        raise SourceFormatError(f"{path.name}: {text} ({type(exc).__name__}: {reason}).") from exc
+
+
+def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
+    while exc is not None:
+        if isinstance(exc, kind):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def cell_text(value: object) -> str:

@@ -18,6 +18,14 @@ def doc(text: str, **extra: Any) -> dict[str, Any]:
     return {"description": text, **extra}
 
 
+class TypedText(fields.String):
+    """Text a person typed. NUL characters are dropped: neither database can hold one in
+    text, and "walk\\x00" means "walk"."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).replace("\x00", "")
+
+
 class Weekday(fields.String):
     """A weekday name in any case ("Monday", "tue"), loaded as the full lower-case name."""
 
@@ -32,8 +40,8 @@ class Weekday(fields.String):
 class LinkWorkerArgs(Schema):
     """Where, for what need, for whom, and when (mixed into the list endpoints' arguments)."""
 
-    text = fields.String(validate=validate.Length(max=200), metadata=doc("ORUK alias of `search`."))
-    postcode = fields.String(
+    text = TypedText(validate=validate.Length(max=200), metadata=doc("ORUK alias of `search`."))
+    postcode = TypedText(
         validate=validate.Length(min=2, max=10),
         metadata=doc(
             "A full postcode or an outward code (any case and spacing). With `proximity`: "
@@ -53,18 +61,18 @@ class LinkWorkerArgs(Schema):
         validate=validate.Range(min=1, max=MAX_PROXIMITY),
         metadata=doc("Metres from the postcode or point; each hit then carries `distance`."),
     )
-    borough = fields.String(
+    borough = TypedText(
         validate=validate.Length(max=60),
         metadata=doc("Services with a venue in this London borough, e.g. Camden."),
     )
-    taxonomy_term = fields.String(
+    taxonomy_term = TypedText(
         validate=validate.Length(min=1, max=200),
         metadata=doc(
             "A taxonomy term's code or name, any case (`need:loneliness`, `loneliness`, "
             "`Walking groups`); a parent term matches its descendants."
         ),
     )
-    vocabulary = fields.String(
+    vocabulary = TypedText(
         validate=validate.Length(min=1, max=200),
         metadata=doc("A taxonomy's name (ORUK): terms are looked up in that taxonomy only."),
     )
@@ -132,7 +140,7 @@ class LinkWorkerArgs(Schema):
 
 
 class SuggestArgs(Schema):
-    q = fields.String(
+    q = TypedText(
         required=True,
         validate=validate.Length(min=1, max=100),
         metadata=doc("What has been typed so far."),

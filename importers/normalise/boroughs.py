@@ -105,6 +105,9 @@ _COMPOUND_RE = re.compile(
 )
 _SPLIT_RE = re.compile(r"\s*(?:[;,/|\n\r&+]|\band\b)\s*", re.IGNORECASE)
 _FUZZY_CUTOFF = 85
+# Longer text is kept as one piece: no list of areas is that long, and the separator
+# pattern slows down with the square of the length.
+MAX_LENGTH = 1_000
 
 
 def _key(text: str) -> str:
@@ -163,6 +166,8 @@ def split_areas(text: str | None) -> list[str]:
     """
     if not isinstance(text, str):
         return []
+    if len(text) > MAX_LENGTH:
+        return [" ".join(text.split())] if text.strip() else []
     protected = _COMPOUND_RE.sub(_protect_compound, text)
     areas: list[str] = []
     for piece in _SPLIT_RE.split(protected):

@@ -9,6 +9,8 @@ wants one cost_option per price. Rules, documented once:
   for a price, the words written with it ("concessions", "per session"), left out when
   there are none. Currency is always "GBP"; text in another currency is not understood.
 - Nothing understood gives ``[{"amount_description": text}]``; blank text gives [].
+- Text over MAX_LENGTH characters is not read (no fee text is that long, and the price
+  pattern slows down with the square of the length): it is kept as text.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ _DONATION_RE = re.compile(
 )
 _FOREIGN_RE = re.compile(r"[$€¥]|\b(?:usd|eur|euros?|dollars?)\b", re.IGNORECASE)
 _EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
+MAX_LENGTH = 1_000
 
 
 def _amount(match: re.Match[str]) -> float:
@@ -68,7 +71,7 @@ def parse_cost(text: str | None) -> list[dict[str, Any]]:
     """Turn fee text into HSDS cost_option dicts; never raises, never drops the text."""
     if not isinstance(text, str) or not text.strip():
         return []
-    if _FOREIGN_RE.search(text):
+    if len(text) > MAX_LENGTH or _FOREIGN_RE.search(text):
         return [{"amount_description": text}]
     options = []
     for part in _SPLIT_RE.split(text.strip()):

@@ -22,6 +22,10 @@ _EXT_RE = re.compile(
 _ALLOWED_RE = re.compile(r"\+?[0-9\s().\-/]+")
 _NON_DIGIT_RE = re.compile(r"[^0-9]")
 _SPLIT_RE = re.compile(r"\s*(?:[/;,\n\r]|\s+or\s+)\s*", re.IGNORECASE)
+# Longer text is not read: no number (with its label and extension) or cell of numbers is
+# that long, and the extension and separator patterns slow down with the square of it.
+MAX_NUMBER = 100
+MAX_CELL = 1_000
 
 # The few 01 areas with six-digit area codes and five-digit local numbers.
 _SIX_DIGIT_AREAS = frozenset(
@@ -102,7 +106,7 @@ def normalise_phone(text: str | None) -> tuple[str, int | None] | None:
     label and a trailing extension ("ext 123", "x123"). Non-UK numbers, letters and
     numbers of the wrong length give None rather than a guess.
     """
-    if not isinstance(text, str):
+    if not isinstance(text, str) or len(text) > MAX_NUMBER:
         return None
     main = _LABEL_RE.sub("", text, count=1)
     extension = None
@@ -127,6 +131,8 @@ def split_phones(text: str | None) -> list[str]:
     """
     if not isinstance(text, str):
         return []
+    if len(text) > MAX_CELL:
+        return [text]  # not a cell of numbers; normalise_phone says so
     pieces = [piece for piece in _SPLIT_RE.split(text.strip()) if piece]
     result: list[str] = []
     index = 0

@@ -37,6 +37,7 @@ _TRACKING = frozenset(
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _WRAPPERS = ("<>", '""', "''", "()")
+MAX_LENGTH = 2_000  # characters: browsers and search engines give up on longer links
 
 
 def _unwrap(text: str) -> str:
@@ -93,10 +94,11 @@ def _is_tracking(parameter: str) -> bool:
 def normalise_url(text: str | None) -> str | None:
     """Return the link as "https://www.example.org/path?q=1", or None.
 
-    None for non-web schemes (javascript:, mailto:, tel:), for credentials in the link and
-    for anything without a plausible host (a dotted DNS name with an alphabetic TLD).
+    None for non-web schemes (javascript:, mailto:, tel:), for credentials in the link,
+    for anything without a plausible host (a dotted DNS name with an alphabetic TLD) and
+    for links over MAX_LENGTH characters.
     """
-    if not isinstance(text, str):
+    if not isinstance(text, str) or len(text) > 4 * MAX_LENGTH:  # not worth reading
         return None
     stripped = _unwrap(text.strip())
     if not stripped or _has_bad_characters(stripped):
@@ -115,7 +117,8 @@ def normalise_url(text: str | None) -> str | None:
     scheme = parts.scheme.lower()
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
-    return urlunsplit((scheme, netloc, parts.path or "/", query, parts.fragment))
+    url = urlunsplit((scheme, netloc, parts.path or "/", query, parts.fragment))
+    return url if len(url) <= MAX_LENGTH else None
 
 
 def url_host(url: str | None) -> str | None:

@@ -482,3 +482,72 @@ def test_undecodable_csv_names_the_file(tmp_path):
 
 def test_errors_are_record_errors_not_exceptions(tiny_items):
     assert all(isinstance(i, Record | RecordError) for i in tiny_items)
+
+
+def test_child_rows_without_ids_are_nested_without_crashing(tmp_path):
+    descriptor = broken(
+        [
+            {"name": "services", "path": "services.csv"},
+            {"name": "service_at_locations", "path": "sal.csv"},
+            {"name": "phones", "path": "phones.csv"},
+            {"name": "contacts", "path": "contacts.csv"},
+        ]
+    )
+    files = {
+        "datapackage.json": json.dumps(descriptor),
+        "services.csv": "id,name\ns1,Walk\n",
+        "sal.csv": "service_id,location_id\ns1,l1\n",  # no id column
+        "phones.csv": "service_id,number\ns1,020 7946 0000\n",
+        "contacts.csv": "service_id,name\ns1,Ann\n",
+    }
+    (record,) = read_datapackage(write_zip(tmp_path / "no_ids.zip", files))
+    assert record.service["phones"] == [{"number": "020 7946 0000"}]
+    assert record.service["contacts"] == [{"name": "Ann"}]
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        (  # a taxonomy table's header is read to tell HSDS 1.1 from 3.0
+            {"taxonomy.csv": "id,name,vocabulary\n1,Caf\xe9,x\n".encode("utf-16")},
+            "taxonomy.csv cannot be read",
+        ),
+        ({"datapackage.json": "[" * 100_000 + "]" * 100_000}, "datapackage.json is not valid JSON"),
+    ],
+)
+def test_unreadable_descriptor_or_table_header_is_a_source_format_error(tmp_path, files, message):
+    descriptor = broken(
+        [{"name": "services", "path": "s.csv"}, {"name": "taxonomy", "path": "taxonomy.csv"}]
+    )
+    files = {"datapackage.json": json.dumps(descriptor), "s.csv": "id,name\n", **files}
+    with pytest.raises(SourceFormatError, match=message):
+        list(read_datapackage(write_zip(tmp_path / "bad.zip", files)))
+
+
+def test_a_damaged_table_in_a_zip_is_a_source_format_error(tmp_path):
+    descriptor = broken([{"name": "services", "path": "services.csv"}])
+    archive = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("datapackage.json", json.dumps(descriptor))
+        zf.writestr("services.csv", "id,name\n" + "s1,Walk\n" * 2000)
+    data = bytearray(archive.read_bytes())
+    start = data.index(b"services.csv") + len("services.csv") + 40
+    data[start : start + 8] = b"\xff" * 8  # inside the deflated table
+    archive.write_bytes(bytes(data))
+    with pytest.raises(SourceFormatError, match="services.csv cannot be read"):
+        list(read_datapackage(archive))
+
+
+@pytest.mark.parametrize("form", ["zip", "folder"])
+def test_the_size_limit_covers_what_the_package_unzips_to(tmp_path, form):
+    descriptor = broken([{"name": "services", "path": "services.csv"}])
+    files = {"datapackage.json": json.dumps(descriptor), "services.csv": "id,name\n" * 200}
+    if form == "zip":
+        target = write_zip(tmp_path / "big.zip", files)
+    else:
+        target = tmp_path / "big"
+        target.mkdir()
+        for name, content in files.items():
+            (target / name).write_text(content)
+    with pytest.raises(SourceFormatError, match="over the 1,000-byte limit"):
+        list(read_datapackage(target, size_limit=1000))

@@ -1,5 +1,10 @@
+import http.server
 import json
+import socket
+import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -146,6 +151,41 @@ def test_not_utf8_file(tmp_path):
         list(read_hsds(path))
 
 
+def test_a_json_document_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps([service(str(n)) for n in range(20)]))
+    with pytest.raises(SourceFormatError, match="over the 100-byte limit .* publish .* NDJSON"):
+        list(read_hsds(path, size_limit=100))
+
+
+def test_ndjson_streams_past_the_size_limit_and_reports_an_overlong_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(hsds_json, "MAX_LINE", 200)
+    path = tmp_path / "big.ndjson"
+    long_line = json.dumps(service("b", name="x" * 1000))
+    path.write_text("\n".join([json.dumps(service("a")), long_line, json.dumps(service("c"))]))
+    items = list(read_hsds(path, size_limit=100))
+    assert [r.key for r in records(items)] == ["a", "c"]
+    assert [(e.position, e.reason) for e in errors(items)] == [
+        ("item 2", "line 2 of big.ndjson is over 200 characters long")
+    ]
+
+
+def test_items_nested_too_deeply_are_record_errors(tmp_path):
+    path = tmp_path / "deep.json"
+    deep = json.loads("[" * 500 + "]" * 500)  # copying this would exhaust the stack
+    path.write_text(json.dumps([service("a") | {"extra": deep}, service("b")]))
+    items = list(read_hsds(path))
+    assert [r.key for r in records(items)] == ["b"]
+    assert errors(items)[0].reason == "the item is nested more than 32 levels deep"
+
+
+def test_a_document_nested_deeper_than_json_can_read_is_a_source_format_error(tmp_path):
+    path = tmp_path / "deeper.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(SourceFormatError, match="nested too deeply"):
+        list(read_hsds(path))
+
+
 def test_hsds_example_service_full():
     path = SHARED_HSDS / "service_full.json"
     if not path.exists():
@@ -252,6 +292,17 @@ def test_api_that_ignores_the_page_parameter_is_stopped():
         next(reader)
 
 
+def test_api_repeating_a_page_of_things_that_are_not_services_is_stopped_too():
+    junk = {"contents": [None, "x"]}  # no ids to compare: paging went on for 10,000 pages
+    fetch = fake_server({page_url(n): junk for n in range(1, 10)})
+    items = []
+    with pytest.raises(SourceFormatError, match="page=2.* repeats the previous page"):
+        items.extend(read_hsds(BASE, fetch=fetch, per_page=2))
+    assert [e.reason for e in items] == ["expected a JSON object, found NoneType"] + [
+        "expected a JSON object, found str"
+    ]
+
+
 def test_api_page_failing_midway_raises_after_earlier_items():
     fetch = fake_server({page_url(1): {"total_pages": 2, "contents": [service("a")]}})
     reader = read_hsds(BASE, fetch=fetch, per_page=2)
@@ -273,29 +324,80 @@ def test_default_fetch_refuses_non_http(tmp_path):
         fetch_url(f"file://{tmp_path}")
 
 
-class FakeResponse:
-    def __init__(self, body):
-        self.body = body
+@pytest.fixture
+def server():
+    """A web server on 127.0.0.1 serving `server.routes`: path -> (status, headers, body),
+    the body bytes or a list of byte strings sent one every 0.2 seconds."""
+    routes = {}
 
-    def __enter__(self):
-        return self
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            status, headers, body = routes[self.path]
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            for part in body if isinstance(body, list) else [body]:
+                try:
+                    self.wfile.write(part)
+                    self.wfile.flush()
+                except ConnectionError:  # the client gave up, as it should
+                    return
+                if isinstance(body, list):
+                    time.sleep(0.2)
 
-    def __exit__(self, *exc):
-        return False
+        def log_message(self, *args):
+            pass
 
-    def read(self, limit):
-        return self.body[:limit]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(routes=routes, url=f"http://127.0.0.1:{httpd.server_port}")
+    httpd.shutdown()
+    httpd.server_close()
 
 
-def test_default_fetch_passes_a_timeout_and_limits_the_size(monkeypatch):
-    seen = {}
-
-    def urlopen(request, timeout):
-        seen["url"], seen["timeout"] = request.full_url, timeout
-        return FakeResponse(b"x" * 11)
-
-    monkeypatch.setattr(hsds_json.urllib.request, "urlopen", urlopen)
-    assert hsds_json.fetch_url(f"{BASE}/services", timeout=5, max_bytes=11) == b"x" * 11
-    assert seen == {"url": f"{BASE}/services", "timeout": 5}
+def test_default_fetch_reads_a_body_within_the_size_limit(server):
+    server.routes["/services"] = (200, {}, b"x" * 11)
+    assert fetch_url(f"{server.url}/services", timeout=5, max_bytes=11) == b"x" * 11
     with pytest.raises(ValueError, match="larger than 10 bytes"):
-        hsds_json.fetch_url(f"{BASE}/services", max_bytes=10)
+        fetch_url(f"{server.url}/services", max_bytes=10)
+
+
+def test_default_fetch_follows_redirects_to_web_urls_only(server, tmp_path):
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"secret": true}')
+    server.routes["/moved"] = (302, {"Location": "/services"}, b"")
+    server.routes["/services"] = (200, {}, b"[]")
+    server.routes["/to-file"] = (302, {"Location": f"file://{secret}"}, b"")
+    server.routes["/to-ftp"] = (302, {"Location": "ftp://127.0.0.1/x.json"}, b"")
+    assert fetch_url(f"{server.url}/moved") == b"[]"
+    for path in ("/to-file", "/to-ftp"):
+        with pytest.raises(OSError, match="refused|not allowed"):  # urllib's words for file:
+            fetch_url(f"{server.url}{path}", timeout=5)
+
+
+def test_default_fetch_gives_up_on_a_server_dripping_bytes(server):
+    server.routes["/slow"] = (200, {}, [b"[", b" ", b" ", b" ", b" ", b"]"])
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="took more than 0.3 seconds"):
+        fetch_url(f"{server.url}/slow", timeout=5, deadline=0.3)
+    assert time.monotonic() - started < 2
+
+
+def test_default_fetch_gives_up_on_a_silent_server():
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        started = time.monotonic()
+        with pytest.raises(OSError, match="timed out"):
+            fetch_url(f"http://127.0.0.1:{silent.getsockname()[1]}/services", timeout=0.3)
+    assert time.monotonic() - started < 2
+
+
+def test_a_refused_redirect_is_a_source_format_error_naming_the_url(server):
+    server.routes["/api/services?page=1&per_page=100&full=true"] = (
+        302,
+        {"Location": "file:///etc/passwd"},
+        b"",
+    )
+    with pytest.raises(SourceFormatError, match="Cannot fetch .*/api/services.*not allowed"):
+        list(read_hsds(f"{server.url}/api"))

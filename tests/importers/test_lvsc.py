@@ -1,3 +1,5 @@
+import io
+import struct
 import time
 import zipfile
 from pathlib import Path
@@ -277,3 +279,36 @@ def test_size_limit_covers_the_unzipped_kml():
 )
 def test_html_to_text(html, text):
     assert html_to_text(html) == text
+
+
+def damaged_kmz(path, damage):
+    """A KMZ whose doc.kml entry says it is compressed an unknown way, is encrypted, or has
+    a name flagged UTF-8 that is not: each once escaped the reader as a crash."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("doc1.kml", (DATA / "no_namespace.kml").read_bytes())
+    data = bytearray(buffer.getvalue())
+    central = data.index(b"PK\x01\x02")
+    for flags, method, name in ((6, 8, 30), (central + 8, central + 10, central + 46)):
+        if damage == "compression":
+            struct.pack_into("<H", data, method, 99)
+        elif damage == "encryption":
+            struct.pack_into("<H", data, flags, 1)
+        else:
+            struct.pack_into("<H", data, flags, 0x800)
+            data[name + 3] = 0xFF  # "doc\xff.kml"
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("compression", r"the archive is damaged \(That compression method is not supported\)"),
+        ("encryption", r"the archive is damaged \(File .* is encrypted"),
+        ("name", "the file is not a readable zip file"),
+    ],
+)
+def test_a_damaged_kmz_is_a_source_format_error(tmp_path, damage, message):
+    with pytest.raises(SourceFormatError, match=f"^map.kmz: {message}"):
+        list(read_lvsc(damaged_kmz(tmp_path / "map.kmz", damage)))

@@ -1,5 +1,6 @@
 """The shared import pipeline: provenance, idempotence, stable IDs, withdrawals, one transaction."""
 
+import copy
 import csv
 import datetime as dt
 from pathlib import Path
@@ -22,7 +23,7 @@ from app.models import (
 from importers.careplace import read_careplace
 from importers.lvsc import read_lvsc
 from importers.pipeline import SourceSpec, run_import
-from importers.record import SourceFormatError
+from importers.record import Record, SourceFormatError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HEADER = [
@@ -256,3 +257,45 @@ def test_an_import_holds_the_dedupe_lock_before_it_writes(session, engine, tmp_p
     run_import(session, CAREPLACE, records())
 
     assert held == [True]
+
+
+# A feed decides the shape and values of what reaches the pipeline. Each of these once
+# crashed an import or made the database refuse it whole; now the record costs a warning
+# (or is rejected) and the rest of the feed imports, on both engines.
+NOISE = "".join(chr(0x4E00 + (n * 7919) % 20000) for n in range(3000))  # incompressible
+HOSTILE_RECORDS = [
+    ({"phones": "020 7946 0000"}, "warning", "phones: '020 7946 0000' is not a list"),
+    ({"organization": "Camden Council"}, "warning", "organization: 'Camden Council' is not an"),
+    ({"service_at_locations": [None, {"location": ["x"]}]}, "warning", "[0]: None is not an"),
+    ({"minimum_age": 2**70}, "warning", "minimum_age: 1180591620717411303424 is not a whole"),
+    ({"maximum_age": "ten"}, "warning", "maximum_age: 'ten' is not a whole number"),
+    ({"cost_options": [{"amount": "1e400"}]}, "warning", "amount: '1e400' is not a finite"),
+    ({"schedules": [{"timezone": "Europe/London"}]}, "warning", "timezone: 'Europe/London'"),
+    ({"contacts": [{"name": "A", "is_public": "maybe"}]}, "warning", "is_public: 'maybe'"),
+    ({"attributes": [{"taxonomy_term_id": "not-a-term"}]}, "warning", "term not-a-term is not"),
+    ({"attributes": [{"taxonomy_term": {"name": ["a"]}}]}, "warning", "taxonomy_term: no name"),
+    ({"organization": {"name": NOISE}}, "warning", "organization.name: cut to 500 characters"),
+    ({"service_areas": [{"name": NOISE}]}, "warning", "service_areas[0].name: cut to 500"),
+    ({"description": "a\x00b\ud800", "extra": [float("nan")]}, None, None),
+    ({"id": NOISE}, "rejected", "its ID is over 500 characters long"),
+]
+
+
+@pytest.mark.parametrize(("fields", "kind", "reason"), HOSTILE_RECORDS)
+def test_a_hostile_feed_record_costs_a_warning_not_the_import(session, fields, kind, reason):
+    bad = {"id": "bad", "name": "Bad"} | copy.deepcopy(fields)  # the pipeline changes it
+    items = [
+        Record("good", "item 1", {}, {"id": "good", "name": "Good walk"}),
+        Record(bad["id"], "item 2", fields, bad),
+    ]
+    report = run_import(session, SourceSpec(name="feed", format="hsds"), items, keep_ids=True)
+    session.commit()
+    problems = [(p.kind, p.reason) for p in report.problems if p.position == "item 2"]
+    if kind is None:
+        assert problems == []
+    else:
+        assert any(k == kind and reason in r for k, r in problems), problems
+    names = set(session.scalars(select(Service.name)))
+    assert names == ({"Good walk"} if kind == "rejected" else {"Good walk", "Bad"})
+    stored = session.scalars(select(Service.description).filter_by(name="Bad")).all()
+    assert all("\x00" not in (text or "") for text in stored)

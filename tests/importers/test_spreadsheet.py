@@ -1,4 +1,5 @@
 import re
+import struct
 import zipfile
 from pathlib import Path
 
@@ -220,3 +221,47 @@ def test_damaged_worksheet(tmp_path):
             target.writestr(info, data)
     with pytest.raises(SourceFormatError, match=r"^damaged\.xlsx: the worksheet is damaged"):
         list(read_spreadsheet(damaged, EXAMPLE))
+
+
+def header_of(data: bytes, signature: bytes, name_at: int, member: str) -> int:
+    """Where the zip header (local or central) naming `member` starts."""
+    offset = data.index(signature)
+    while data[offset + name_at : offset + name_at + len(member)] != member.encode():
+        offset = data.index(signature, offset + 4)
+    return offset
+
+
+@pytest.mark.parametrize(
+    ("member", "damage"),
+    [
+        ("xl/workbook.xml", "deflate"),  # zlib.error while openpyxl loads the workbook
+        ("xl/worksheets/sheet1.xml", "method"),  # NotImplementedError on opening the sheet
+    ],
+)
+def test_a_damaged_workbook_is_a_source_format_error_and_leaves_no_file_open(
+    tmp_path, member, damage
+):
+    """(Warnings are errors here: a file openpyxl left open would fail the test too.)"""
+    path = tmp_path / "damaged.xlsx"
+    with (
+        zipfile.ZipFile(DATA / "example_council.xlsx") as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+    data = bytearray(path.read_bytes())
+    local = header_of(data, b"PK\x03\x04", 30, member)
+    if damage == "method":  # an unknown compression method, in both headers
+        struct.pack_into("<H", data, local + 8, 99)
+        struct.pack_into("<H", data, header_of(data, b"PK\x01\x02", 46, member) + 10, 99)
+    else:  # garbage inside the deflated stream
+        start = local + 30 + len(member) + 20
+        data[start : start + 16] = b"\xff" * 16
+    path.write_bytes(bytes(data))
+    with pytest.raises(SourceFormatError, match=r"^damaged\.xlsx: the (file|worksheet)"):
+        list(read_spreadsheet(path, EXAMPLE))
+
+
+def test_the_size_limit_covers_what_the_workbook_unzips_to():
+    with pytest.raises(SourceFormatError, match="its contents unzip to .* over the 20,000-byte"):
+        list(read_spreadsheet(DATA / "example_council.xlsx", EXAMPLE, size_limit=20_000))
