@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
+from werkzeug.serving import run_simple
 
 from importers.formats import FORMATS, read_source
 from importers.pipeline import ImportReport, SourceSpec, run_import
@@ -70,7 +71,8 @@ for _command in ACCOUNT_COMMANDS + DEDUPE_COMMANDS:  # users, tokens, ...; dedup
 def serve(host: str, port: int) -> None:
     """Serve the directory (migrating the database first). For production use gunicorn."""
     migrate.upgrade(get_db().engine)
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Not app.run(): Flask ignores it inside a `flask`-style CLI command (FLASK_RUN_FROM_CLI).
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 @cli.command()

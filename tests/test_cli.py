@@ -93,3 +93,36 @@ def test_sample_merges_the_services_its_sources_share(runner, session):
     merged = session.scalar(select(func.count(func.distinct(SourceRecord.service_id))))
     assert "dedupe (full)" in result.output
     assert merged == active < records  # one live service per merged group of records
+
+
+def test_serve_answers_http_requests(tmp_path):
+    """The README's main command ends in `signpost serve`: it must really listen."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db"}
+    code = "from app.cli import main; main()"
+    server = subprocess.Popen(
+        [sys.executable, "-c", code, "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert r.status == 200
+                    return
+            except OSError:
+                assert server.poll() is None, "signpost serve exited instead of serving"
+                time.sleep(0.2)
+        raise AssertionError("signpost serve never answered")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
