@@ -73,7 +73,6 @@ class Published:
 
     services: list[str] = field(default_factory=list)  # published cluster IDs
     retired: dict[str, str] = field(default_factory=dict)  # old service ID -> new
-    retired_organizations: dict[str, str] = field(default_factory=dict)
 
 
 class ClusterPublisher:
@@ -161,7 +160,7 @@ class ClusterPublisher:
         self.session.execute(delete(MergedAlias).where(MergedAlias.old_id.in_(list(targets))))
         self.write_organizations(targets)
         published.services = sorted(targets)
-        published.retired_organizations = self.retire_organizations(targets, now)
+        self.retire_organizations(targets, now)
         self._drop_orphan_locations(lost_locations)
         return published
 

@@ -164,11 +164,6 @@ def _store_decision(session, a_id, b_id, decision, decided_by, note, now) -> Non
     session.flush()
 
 
-def decided_pairs(session: Session) -> set[tuple[str, str]]:
-    """(record id, record id) pairs a person has decided on; never queued again."""
-    return set(session.execute(select(MatchDecision.record_a_id, MatchDecision.record_b_id)).all())
-
-
 def cluster_rows(session: Session) -> Iterator[tuple[str, str, str | None]]:
     """(source, record key, service id) for every source record, by source and key."""
     query = (

@@ -46,16 +46,6 @@ class Stored:
         """Withdrawn since the last run matched it."""
         return not self.active and self.matched_hash is not None
 
-    @property
-    def service_cluster(self) -> str:
-        matched = self.matched_hash is not None and self.service_id
-        return self.service_id if matched else self.own_service_id  # type: ignore[return-value]
-
-    @property
-    def organization_cluster(self) -> str | None:
-        matched = self.matched_hash is not None and self.organization_id
-        return self.organization_id if matched else self.own_organization_id
-
 
 @dataclass
 class State:
@@ -82,9 +72,11 @@ class State:
         for match_id, stored in self.records.items():
             if stored.matched_hash is None:
                 continue
-            services[stored.service_cluster].add(match_id)
-            if stored.organization_cluster:
-                organizations[stored.organization_cluster].add(match_id)
+            # (a service or organisation deleted since leaves the record's own ID)
+            services[stored.service_id or stored.own_service_id].add(match_id)
+            organization = stored.organization_id or stored.own_organization_id
+            if organization:
+                organizations[organization].add(match_id)
         return MatchResult(
             services=_clustering(services),
             organizations=_clustering(organizations),
