@@ -13,7 +13,7 @@ from types import ModuleType
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from . import postgis, sqlite
+from . import generation, postgis, sqlite
 from .places import AreaRef, Point, Venue
 from .suggest import Suggestion, suggest
 from .typos import correct_words
@@ -82,8 +82,10 @@ def ranked_matches(session: Session, terms: list[str]) -> Select:
 
 
 def index_services(session: Session, service_ids: Iterable[str]) -> None:
-    """Refresh the text index rows of these services (call after writing them)."""
+    """Refresh the text index rows of these services (call after writing them); the search
+    generation changes when the session commits (see generation.py)."""
     backend(session).index_services(session, list(service_ids))
+    generation.change_after_commit(session)
 
 
 def areas_covering(session: Session, point: Point, kind: str | None = None) -> list[AreaRef]:
@@ -92,5 +94,9 @@ def areas_covering(session: Session, point: Point, kind: str | None = None) -> l
 
 
 def assign_boroughs(session: Session, location_ids: list[str] | None = None) -> int:
-    """Set location.borough from the loaded borough polygons; returns how many changed."""
-    return backend(session).assign_boroughs(session, location_ids)
+    """Set location.borough from the loaded borough polygons; returns how many changed.
+    (The borough filter reads it, so the search generation changes when any did.)"""
+    changed = backend(session).assign_boroughs(session, location_ids)
+    if changed:
+        generation.change_after_commit(session)
+    return changed

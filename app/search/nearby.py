@@ -14,17 +14,18 @@ to their service rows for the remaining service filters.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from app.models import Location, Service, ServiceArea, ServiceAtLocation
 
 from . import areas_covering, backend
 from .filters import Condition, unindexed
+from .kept import kept_ids
 from .places import (
     AREA_WIDE_NAMES,
     Hit,
@@ -34,8 +35,6 @@ from .places import (
     haversine,
     nearest_first,
 )
-
-ID_CHUNK = 5000  # ids per IN list (SQLite allows 32,766 parameters)
 
 
 def venues(
@@ -104,49 +103,31 @@ def _nearest(found: list[Venue], key: str) -> tuple[dict[str, float], dict[str, 
 @dataclass
 class PlaceHits:
     """A place search's hits in order: those within reach (nearest first), then the
-    area-wide ones by name. Area-wide hits are often thousands (every pan-London and
-    online service qualifies everywhere) and a page rarely reaches them, so they are
-    counted in SQL and read, in order, only as far as the page shown needs."""
+    area-wide ones by name (often thousands: every pan-London and online service
+    qualifies everywhere; a page rarely reaches them)."""
 
     within: list[Hit]
-    area_wide_total: int
-    read_area_wide: Callable[[int], list[str]]  # the first n area-wide ids, in order
+    area_wide: list[str]  # ids, in order, none of them within reach
 
     def __len__(self) -> int:
-        return len(self.within) + self.area_wide_total
+        return len(self.within) + len(self.area_wide)
 
     def window(self, start: int, stop: int) -> list[Hit]:
         """The hits at positions start..stop-1."""
         hits = self.within[start:stop]
         first = max(0, start - len(self.within))
-        last = min(stop - len(self.within), self.area_wide_total)
-        if last > first:
-            hits += [Hit(i, None, True) for i in self.read_area_wide(last)[first:last]]
-        return hits
+        last = max(0, stop - len(self.within))
+        return hits + [Hit(i, None, True) for i in self.area_wide[first:last]]
 
 
 def place_hits(
-    session: Session,
-    within: dict[str, float],
-    names: dict[str, str],
-    ordered: Select,
-    key: ColumnElement,
+    session: Session, within: dict[str, float], names: dict[str, str], ordered: Select
 ) -> PlaceHits:
-    """The hits within reach, then those of `ordered` (area-wide candidates in order: their
-    ids, then their sort keys) that are not within reach."""
-    in_reach = list(within)
-    overlap: set[str] = set()
-    for start in range(0, len(in_reach), ID_CHUNK):
-        chunk = in_reach[start : start + ID_CHUNK]
-        ids = ordered.with_only_columns(key, maintain_column_froms=True)
-        overlap.update(session.scalars(ids.where(key.in_(chunk)).order_by(None)))
-    total = session.scalar(select(func.count()).select_from(ordered.order_by(None).subquery()))
-
-    def read(count: int) -> list[str]:
-        rows = session.scalars(ordered.limit(count + len(overlap)))
-        return [ident for ident in rows if ident not in overlap][:count]
-
-    return PlaceHits(nearest_first(within, names), (total or 0) - len(overlap), read)
+    """The hits within reach, then those of `ordered` (area-wide candidates in order, id
+    first) that are not within reach. The candidates depend on the point only through
+    the areas covering it, so they are kept between requests (see kept.py)."""
+    area_wide = [i for i in kept_ids(session, ordered) if i not in within]
+    return PlaceHits(nearest_first(within, names), area_wide)
 
 
 def rank_services(
@@ -163,7 +144,7 @@ def rank_services(
         .distinct()
         .order_by(Service.name, Service.id)
     )
-    return place_hits(session, within, names, ordered, Service.id)
+    return place_hits(session, within, names, ordered)
 
 
 def rank_service_at_locations(
@@ -184,7 +165,7 @@ def rank_service_at_locations(
         .where(*(c.on_venue() for c in conditions))
         .order_by(Service.name, ServiceAtLocation.id)
     )
-    return place_hits(session, within, names, ordered, ServiceAtLocation.id)
+    return place_hits(session, within, names, ordered)
 
 
 def measure(

@@ -22,6 +22,7 @@ from app.geo.areas import borough_names
 from app.models import Service, ServiceAtLocation
 from app.search import filters
 from app.search.filters import Condition
+from app.search.kept import kept_ids
 from app.search.nearby import PlaceHits, measure, rank_service_at_locations, rank_services
 from app.search.places import Point
 from app.taxonomy import descendant_ids, find_term_ids
@@ -214,8 +215,9 @@ def list_services(
 
 def page_of_ids(session: Session, ids: Select, page: int, per_page: int, load: Callable) -> Page:
     """One page of an ordered select of ids, read once: for text searches, whose matching
-    is the costly part, rather than running it again to count."""
-    every = list(session.scalars(ids))
+    is the costly part, rather than running it again to count. The whole list depends
+    only on the words and filters, so it is kept until the data changes (kept.py)."""
+    every = kept_ids(session, ids)
     window = every[(page - 1) * per_page : page * per_page]
     return Page(items=load(window), total=len(every), page=page, per_page=per_page)
 

@@ -1,0 +1,97 @@
+"""Place and text searches keep their costly, point-independent part between requests
+(app/search/kept.py) and still show every committed change at once."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select, update
+
+from app import search
+from app.models import Service
+from app.search import generation
+from app.services.services import ServiceFilters, list_services
+from tests.search.conftest import make_service
+
+PLACE = "/services?postcode=E8 2EZ&proximity=1000"
+
+
+def names(response) -> list[str]:
+    return [item["name"] for item in response.get_json()["contents"]]
+
+
+def withdraw(session, name: str) -> None:
+    """What every writer does: change the service, refresh its index rows."""
+    service_id = session.scalar(select(Service.id).where(Service.name == name))
+    session.execute(update(Service).where(Service.id == service_id).values(status="inactive"))
+    search.index_services(session, [service_id])
+
+
+def statements(engine, run) -> int:
+    """How many SQL statements `run()` sends."""
+    sent = []
+    listener = lambda *args: sent.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(sent)
+
+
+def test_a_place_search_shows_a_committed_withdrawal_at_once(client, session, london, publish):
+    publish(
+        make_service("Silver Line Helpline", areas=("phone",)),
+        make_service("London Befriending Network", 51.40, 0.05, areas=("pan-London",)),
+    )
+    before = client.get(PLACE).get_json()
+    assert "Silver Line Helpline" in names(client.get(PLACE))
+
+    withdraw(session, "Silver Line Helpline")
+    session.commit()
+
+    after = client.get(PLACE).get_json()
+    assert "Silver Line Helpline" not in [item["name"] for item in after["contents"]]
+    assert after["total_items"] == before["total_items"] - 1
+
+
+def test_a_text_search_shows_a_committed_change_at_once(client, session, london):
+    assert names(client.get("/services?search=knit")) == ["Knit and Natter"]
+    withdraw(session, "Knit and Natter")
+    session.commit()
+    assert names(client.get("/services?search=knit")) == []
+
+
+def test_a_change_rolled_back_is_never_shown(client, session, london, publish):
+    publish(make_service("Silver Line Helpline", areas=("phone",)))
+    withdraw(session, "Silver Line Helpline")
+    # The writer's own session sees its change before committing...
+    own = list_services(session, ServiceFilters(postcode="E8 2EZ", proximity=1000), 1, 50)
+    assert "Silver Line Helpline" not in [s.name for s in own.items]
+    session.rollback()
+    # ...and nobody keeps it once it is rolled back.
+    assert "Silver Line Helpline" in names(client.get(PLACE))
+
+
+def test_a_repeated_place_search_does_not_read_the_area_wide_services_again(
+    client, engine, london, publish
+):
+    publish(*(make_service(f"Helpline {n}", areas=("phone",)) for n in range(30)))
+    first = statements(engine, lambda: client.get(PLACE + "&page=2&per_page=5"))
+    again = statements(engine, lambda: client.get(PLACE + "&page=2&per_page=5"))
+    assert again == first - 1
+    assert (
+        client.get(PLACE + "&page=2&per_page=5").get_json()["total_items"] == 31
+    )  # and Hackney Men's Shed
+
+
+def test_the_generation_changes_only_when_a_session_that_indexed_commits(session, london):
+    start = generation.current(session)
+    session.commit()
+    assert generation.current(session) == start
+
+    withdraw(session, "Knit and Natter")
+    session.rollback()
+    assert generation.current(session) == start
+
+    withdraw(session, "Knit and Natter")
+    session.commit()
+    assert generation.current(session) != start
