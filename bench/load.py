@@ -242,7 +242,8 @@ def serve(url: str, port: int, workers: int | None, threads: int | None) -> subp
     env |= {"SIGNPOST_THREADS": str(threads)} if threads else {}
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
                "--log-level", "warning", "app:create_app()"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    # The JSON access log (a line per request, on standard output) is written, not shown.
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     for _ in range(300):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:

@@ -4,8 +4,10 @@ App servers are stateless (sessions are signed cookies, state lives in PostgreSQ
 scale out by running more of them behind the load balancer.
 """
 
+import logging
 import multiprocessing
 import os
+import sys
 
 bind = os.environ.get("SIGNPOST_BIND", "127.0.0.1:8000")
 # Search is database-bound: two workers per core keeps the cores busy while others wait.
@@ -20,3 +22,14 @@ max_requests_jitter = 500
 accesslog = None  # the app writes its own JSON access log (app/http.py), without personal data
 errorlog = "-"
 loglevel = "info"
+
+
+def post_worker_init(worker) -> None:
+    """Nothing else gives the app's "signpost.access" logger a handler under gunicorn, and
+    an INFO line with none is dropped: send its lines, as they are, to standard output."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access = logging.getLogger("signpost.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
