@@ -71,13 +71,15 @@ def _store(engine: Engine) -> KeptIds:
         return store
 
 
-def _key(query: Select, dialect: Any) -> tuple:
-    compiled = query.compile(dialect=dialect)
-    params = tuple(
-        (name, tuple(value) if isinstance(value, list) else value)
-        for name, value in sorted(compiled.params.items())
-    )
-    return compiled.string, params
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _key(query: Select) -> tuple:
+    """The query's shape and parameter values: SQLAlchemy's own statement cache key (which
+    it builds for every execution anyway), far cheaper than compiling the SQL text."""
+    cache_key = query._generate_cache_key()
+    return cache_key.key, tuple(_hashable(p.effective_value) for p in cache_key.bindparams)
 
 
 def kept_ids(session: Session, query: Select) -> list[str]:
@@ -85,7 +87,7 @@ def kept_ids(session: Session, query: Select) -> list[str]:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     store = _store(engine)
-    key = _key(query, engine.dialect)
+    key = _key(query)
     if session.info.get(generation.PENDING):  # this session's own writes, not committed
         return [row[0] for row in session.execute(query)]
     now = generation.current(session)
