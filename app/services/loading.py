@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.models import (
     Attribute,
@@ -57,7 +57,9 @@ def organization_detail_options(path: Any = None) -> list[Any]:
 
 
 def service_list_options() -> list[Any]:
-    return [selectinload(Service.organization), selectinload(Service.program)]
+    """A list page's services with their organisation and program in the same query
+    (each service has at most one of each: a join, not two more round trips)."""
+    return [joinedload(Service.organization), joinedload(Service.program)]
 
 
 def service_at_location_options(path: Any = None) -> list[Any]:
