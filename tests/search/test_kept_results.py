@@ -7,7 +7,7 @@ from sqlalchemy import event, select, update
 
 from app import search
 from app.models import Service
-from app.search import generation
+from app.search import generation, kept
 from app.services.services import ServiceFilters, list_services
 from tests.search.conftest import make_service
 
@@ -95,3 +95,17 @@ def test_the_generation_changes_only_when_a_session_that_indexed_commits(session
     withdraw(session, "Knit and Natter")
     session.commit()
     assert generation.current(session) != start
+
+
+def test_a_server_keeps_a_bounded_number_of_ids_dropping_the_least_recently_used(monkeypatch):
+    monkeypatch.setattr(kept, "LIMIT_IDS", 10)
+    store = kept.KeptIds()
+    assert store.get("a", 1) is None  # the first look at generation 1
+    store.put("a", ["1"] * 4, 1)
+    store.put("b", ["2"] * 4, 1)
+    assert store.get("a", 1) == ["1"] * 4  # "a" is now the most recently used
+    store.put("c", ["3"] * 4, 1)
+    assert store.get("b", 1) is None
+    assert store.get("a", 1) and store.get("c", 1)
+    assert store.size <= 10
+    assert store.get("a", 2) is None  # a new generation forgets everything
