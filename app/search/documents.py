@@ -9,6 +9,7 @@ from app.models import Attribute, Organization, Service, TaxonomyTerm
 from app.taxonomy import term_keywords
 
 from .auxiliary import add_term_suggestions, add_vocabulary, replace_service_suggestions
+from .venue_index import refresh_venues
 from .words import strip_accents, vocabulary_words
 
 CHUNK = 500
@@ -70,8 +71,8 @@ def replace_documents(
     delete: TextClause,
     insert: TextClause = INSERT_DOCUMENT,
 ) -> None:
-    """Delete these services' index rows (`delete` takes :ids) and insert fresh ones, then
-    bring the vocabulary and the suggestions up to date.
+    """Delete these services' index rows (`delete` takes :ids) and insert fresh ones, with
+    their venue index rows, then bring the vocabulary and the suggestions up to date.
 
     The vocabulary and the taxonomy terms' suggestions are written once, after the last
     chunk: an import's chunks share most of their words and all of their terms."""
@@ -80,6 +81,7 @@ def replace_documents(
     for start in range(0, len(service_ids), CHUNK):
         chunk = service_ids[start : start + CHUNK]
         session.execute(delete, {"ids": chunk})
+        refresh_venues(session, chunk)
         terms = linked_terms(session, chunk)
         documents = service_documents(session, chunk, terms)
         if documents:

@@ -37,6 +37,8 @@ from app.models import (
     TaxonomyTerm,
 )
 
+from .venue_index import venue_index
+
 WEEKDAYS = {
     "monday": "MO",
     "tuesday": "TU",
@@ -83,7 +85,9 @@ NOT_STEP_FREE = (
     "partial",
 )
 
-VenueForm = Callable[[type[ServiceAtLocation]], ColumnElement[bool]]
+# A venue filter's condition on a service_at_location row, given the row's columns (the
+# model, an alias of it, or the venue index's columns): `id`, `service_id`, `location_id`.
+VenueForm = Callable[[Any], ColumnElement[bool]]
 
 
 class unindexed(FunctionElement):  # noqa: N801 (reads like the SQL function it stands for)
@@ -115,17 +119,15 @@ class Condition:
     # so that ids read from another table (a venue's, a service area's) can be checked
     # against it (hashed once) before any service row is read.
     ids: Select | None = None
+    # The condition on a venue index row (venue_index.py), for the filters one can answer
+    # without reading the service row: status, the sets, the venue filters. The spatial
+    # index leads that query, so a set is checked on the row's service_id, never started
+    # from.
+    indexed: ColumnElement[bool] | None = None
 
     def on_venue(self) -> ColumnElement[bool]:
         """The condition on a service_at_location row joined to its service."""
         return self.venue if self.venue is not None else self.service
-
-    def on_nearby_venue(self) -> ColumnElement[bool]:
-        """The condition on a venue reached through the spatial index, which must lead the
-        query: a set is checked on the venue's service_id, never started from."""
-        if self.venue is None and self.ids is not None:
-            return unindexed(ServiceAtLocation.service_id).in_(self.ids)
-        return self.on_venue()
 
 
 def _like_any(text: ColumnElement, fragments: Sequence[str]) -> ColumnElement[bool]:
@@ -133,16 +135,26 @@ def _like_any(text: ColumnElement, fragments: Sequence[str]) -> ColumnElement[bo
 
 
 def _venue_condition(form: VenueForm) -> Condition:
-    """A venue-level filter: its venue form, and "some venue of the service qualifies"."""
+    """A venue-level filter: its venue form (on a service_at_location row, and on a venue
+    index row, whose columns are named alike), and "some venue of the service qualifies"."""
     other = aliased(ServiceAtLocation)
     service = exists().where(other.service_id == Service.id, form(other))
-    return Condition(service=service, venue=form(ServiceAtLocation))
+    return Condition(service=service, venue=form(ServiceAtLocation), indexed=form(venue_index.c))
+
+
+def _set_condition(service_ids: Select) -> Condition:
+    """Services whose id this select returns."""
+    checked = unindexed(venue_index.c.service_id).in_(service_ids)
+    return Condition(Service.id.in_(service_ids), ids=service_ids, indexed=checked)
 
 
 def status(statuses: Collection[str]) -> Condition:
     # Almost every service is active, so an index on status never helps, and without
     # statistics SQLite would otherwise start every query from it.
-    return Condition(unindexed(Service.status).in_(list(statuses)))
+    return Condition(
+        unindexed(Service.status).in_(list(statuses)),
+        indexed=unindexed(venue_index.c.status).in_(list(statuses)),
+    )
 
 
 def organization(organization_id: str) -> Condition:
@@ -155,7 +167,7 @@ def modified_after(moment) -> Condition:
 
 def service_ids_in(ids: Select) -> Condition:
     """Services whose id the select returns (text matches, say)."""
-    return Condition(Service.id.in_(ids), ids=ids)
+    return _set_condition(ids)
 
 
 def tagged(term_ids: Collection[str] | Select) -> Condition:
@@ -166,7 +178,7 @@ def tagged(term_ids: Collection[str] | Select) -> Condition:
     linked = select(Attribute.link_id).where(
         Attribute.link_entity == "service", Attribute.taxonomy_term_id.in_(terms)
     )
-    return Condition(Service.id.in_(linked), ids=linked)
+    return _set_condition(linked)
 
 
 def in_taxonomies(taxonomy_ids: Select | Collection[str]) -> Condition:
@@ -252,7 +264,7 @@ def schedule(day: str | None, time: str | None) -> Condition:
     if time:
         match += [Schedule.opens_at <= time, Schedule.closes_at > time]
 
-    def at_venue(sal: type[ServiceAtLocation]) -> ColumnElement[bool]:
+    def at_venue(sal: Any) -> ColumnElement[bool]:
         # The venue's own schedules, and the service's schedules for every venue. (Written
         # with coalesce, not IS NULL, so that no index on service_at_location_id is used
         # to list every service-level schedule.)
@@ -287,7 +299,7 @@ def wheelchair_accessible() -> Condition:
         + func.coalesce(Accessibility.details, "")
     )
 
-    def at_venue(sal: type[ServiceAtLocation]) -> ColumnElement[bool]:
+    def at_venue(sal: Any) -> ColumnElement[bool]:
         return exists().where(
             Accessibility.location_id == sal.location_id,
             _like_any(text, STEP_FREE),
@@ -300,7 +312,7 @@ def wheelchair_accessible() -> Condition:
 def borough(name: str) -> Condition:
     """Services with a venue in this borough (location.borough, set by assign_boroughs)."""
 
-    def at_venue(sal: type[ServiceAtLocation]) -> ColumnElement[bool]:
+    def at_venue(sal: Any) -> ColumnElement[bool]:
         return exists().where(Location.id == sal.location_id, Location.borough == name)
 
     return _venue_condition(at_venue)

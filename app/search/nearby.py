@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
-from app.models import Location, Service, ServiceArea, ServiceAtLocation
+from app.models import Service, ServiceArea, ServiceAtLocation
 
 from . import areas_covering, backend
 from .filters import Condition, unindexed
@@ -35,6 +35,7 @@ from .places import (
     haversine,
     nearest_first,
 )
+from .venue_index import venue_index
 
 
 def venues(
@@ -44,26 +45,26 @@ def venues(
     conditions: Sequence[Condition],
     *where: ColumnElement[bool],
 ) -> list[Venue]:
-    """The qualifying venues (and `where`) within `proximity` metres, or however far when
-    it is None, each with its service's name and its distance from the point."""
-    sets = [c for c in conditions if c.venue is not None or c.ids is not None]
-    rest = [c.service for c in conditions if c.venue is None and c.ids is None]
-    near = (
-        select(
-            ServiceAtLocation.id,
-            ServiceAtLocation.service_id,
-            Location.latitude,
-            Location.longitude,
-        )
-        .select_from(Location)
-        .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
-        .where(Location.latitude.is_not(None), *where, *(c.on_nearby_venue() for c in sets))
-    )
+    """The qualifying venues (and `where`, on the venue index) within `proximity` metres,
+    or however far when it is None, each with its service's name and its distance.
+
+    The venue index answers most filters itself; a service row is read only for those it
+    cannot (ages, cost, languages, ...), and only for the venues already found near."""
+    indexed = [c.indexed for c in conditions if c.indexed is not None]
+    rest = [c.service for c in conditions if c.indexed is None]
+    near = select(
+        venue_index.c.id,
+        venue_index.c.service_id,
+        venue_index.c.latitude,
+        venue_index.c.longitude,
+        venue_index.c.name,
+    ).where(*where, *indexed)
     near = backend(session).near(session, near, point, proximity)
-    fenced = near.offset(0).subquery()  # OFFSET 0: the planner keeps this layer first
-    query = select(fenced, Service.name).join(Service, Service.id == fenced.c.service_id)
+    if rest:
+        fenced = near.offset(0).subquery()  # OFFSET 0: the planner keeps this layer first
+        near = select(fenced).join(Service, Service.id == fenced.c.service_id).where(*rest)
     found = []
-    for sal_id, service_id, lat, lon, distance, name in session.execute(query.where(*rest)):
+    for sal_id, service_id, lat, lon, name, distance in session.execute(near):
         if distance is None:  # SQLite: measured here, exactly
             distance = haversine(point.latitude, point.longitude, lat, lon)
         if proximity is None or distance <= proximity:
@@ -180,6 +181,6 @@ def measure(
     wanted = [hit.id for hit in hits if hit.area_wide]
     if not wanted:
         return hits
-    column = ServiceAtLocation.service_id if key == "service_id" else ServiceAtLocation.id
+    column = venue_index.c.service_id if key == "service_id" else venue_index.c.id
     distances, _ = _nearest(venues(session, point, None, conditions, column.in_(wanted)), key)
     return [Hit(h.id, distances.get(h.id), True) if h.area_wide else h for h in hits]

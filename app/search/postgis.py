@@ -25,6 +25,7 @@ from .places import AreaRef, Point
 
 service_search = table("service_search", column("service_id"), column("tsv"))
 location_geog = literal_column("location.geog", Geography(srid=4326))
+venue_geog = literal_column("service_search_venue.geog", Geography(srid=4326))
 
 # Distances on the sphere, as haversine: the same order as SQLite and the tests.
 USE_SPHEROID = False
@@ -76,17 +77,17 @@ def _point(point: Point):
 
 
 def near(session: Session, venues: Select, point: Point, proximity: float | None) -> Select:
-    """`venues` (from location) within `proximity` metres (ST_DWithin on the GiST index),
-    with their distance (ST_Distance on the sphere, as haversine)."""
+    """`venues` (from the venue index) within `proximity` metres (ST_DWithin on its GiST
+    index), with their distance (ST_Distance on the sphere, as haversine)."""
     target = _point(point)
     venues = venues.add_columns(
-        func.ST_Distance(location_geog, target, USE_SPHEROID).label("distance")
+        func.ST_Distance(venue_geog, target, USE_SPHEROID).label("distance")
     )
     if proximity is None:
         return venues
     # A few thousand index probes: parallel workers cost more to start than they save.
     session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    return venues.where(func.ST_DWithin(location_geog, target, proximity, USE_SPHEROID))
+    return venues.where(func.ST_DWithin(venue_geog, target, proximity, USE_SPHEROID))
 
 
 # -- areas --------------------------------------------------------------------------------

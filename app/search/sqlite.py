@@ -26,6 +26,7 @@ from app.models import Area, Location
 
 from .documents import replace_documents
 from .places import AreaRef, Point, bounding_box
+from .venue_index import venue_index
 
 service_search = table("service_search", column("service_id"))
 location_rtree = table(
@@ -96,8 +97,9 @@ def index_services(session: Session, service_ids: list[str]) -> None:
 
 
 def near(session: Session, venues: Select, point: Point, proximity: float | None) -> Select:
-    """`venues` (from location) restricted to the bounding box of the circle by the
-    R*Tree, with a NULL distance column: haversine is applied to the rows in Python."""
+    """`venues` (from the venue index) restricted to the bounding box of the circle by the
+    locations' R*Tree, with a NULL distance column: haversine is applied to the rows in
+    Python."""
     if proximity is not None:
         min_lat, max_lat, min_lon, max_lon = bounding_box(point, proximity)
         in_box = select(location_rtree.c.id).where(
@@ -108,7 +110,8 @@ def near(session: Session, venues: Select, point: Point, proximity: float | None
         )
         # rowid IN (R*Tree search): SQLite walks from the box to the rows, never the
         # other way round, whatever its statistics say.
-        venues = venues.where(literal_column("location.rowid").in_(in_box))
+        located = select(Location.id).where(literal_column("location.rowid").in_(in_box))
+        venues = venues.where(venue_index.c.location_id.in_(located))
     return venues.add_columns(null().label("distance"))
 
 

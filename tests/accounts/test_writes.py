@@ -189,6 +189,31 @@ def test_deleting_a_service_marks_it_defunct_and_keeps_it(client, jo):
     ).items()
 
 
+NEAR_THE_HEATH = "/services?lat=51.5589&lon=-0.1503&proximity=1000"
+
+
+def near_the_heath(client) -> dict[str, float]:
+    return {s["id"]: s["distance"] for s in client.get(NEAR_THE_HEATH).get_json()["contents"]}
+
+
+def test_a_deleted_service_leaves_place_searches_at_once(client, jo):
+    assert HEATH_WALK in near_the_heath(client)
+    assert client.delete(f"/services/{HEATH_WALK}", headers=jo.headers).status_code == 204
+    assert HEATH_WALK not in near_the_heath(client)
+
+
+def test_moving_a_venue_moves_it_in_place_searches(client, jo):
+    venue = client.get(f"/services/{HEATH_WALK}").get_json()["service_at_locations"][0]
+    assert near_the_heath(client)[HEATH_WALK] < 100
+    moved = {"latitude": 51.5620, "longitude": -0.1503}  # 345 m north
+    location = f"/locations/{venue['location']['id']}"
+    assert client.patch(location, json=moved, headers=jo.headers).status_code == 200
+    assert near_the_heath(client)[HEATH_WALK] == pytest.approx(345, abs=5)
+    away = {"latitude": 51.4500, "longitude": -0.1503}  # 12 km south
+    assert client.patch(location, json=away, headers=jo.headers).status_code == 200
+    assert HEATH_WALK not in near_the_heath(client)
+
+
 def test_deleting_a_part_removes_it_and_touches_its_service(client, jo, listings):
     phone = listings["camden"]["phone"]
     before = client.get(f"/services/{HEATH_WALK}").get_json()

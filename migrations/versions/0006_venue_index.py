@@ -1,0 +1,58 @@
+"""venue index: one narrow row per service_at_location with a point, carrying what
+every place search reads of it (its service's id, name and status, the coordinates), so
+that the venues near a point are found without two index probes per venue into
+service_at_location and service (13 of 19 ms at 1,500 venues within 2 km). Kept by
+`index_services`, like the text index; filled here from the existing rows.
+
+Revision ID: 0006_venue_index
+Revises: 0005_search_generation
+Create Date: 2026-11-23 16:45:00
+"""
+
+from alembic import op
+
+revision = "0006_venue_index"
+down_revision = "0005_search_generation"
+branch_labels = None
+depends_on = None
+
+COLUMNS = (
+    "id VARCHAR(36) PRIMARY KEY, service_id VARCHAR(36) NOT NULL, "
+    "location_id VARCHAR(36) NOT NULL, name TEXT, status TEXT, "
+    "latitude DOUBLE PRECISION NOT NULL, longitude DOUBLE PRECISION NOT NULL"
+)
+FILL = (
+    "INSERT INTO service_search_venue "
+    "(id, service_id, location_id, name, status, latitude, longitude) "
+    "SELECT sal.id, sal.service_id, sal.location_id, service.name, service.status, "
+    "location.latitude, location.longitude FROM service_at_location AS sal "
+    "JOIN service ON service.id = sal.service_id JOIN location ON location.id = sal.location_id "
+    "WHERE location.latitude IS NOT NULL AND location.longitude IS NOT NULL"
+)
+SQLITE_UP = [
+    f"CREATE TABLE service_search_venue ({COLUMNS})",
+    "CREATE INDEX ix_service_search_venue_service_id ON service_search_venue (service_id)",
+    # SQLite reaches venues through location_rtree (by location), PostgreSQL by geog.
+    "CREATE INDEX ix_service_search_venue_location_id ON service_search_venue (location_id)",
+    FILL,
+]
+POSTGRES_UP = [
+    f"CREATE TABLE service_search_venue ({COLUMNS}, geog geography(Point, 4326) "
+    "GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)::geography) "
+    "STORED)",
+    "CREATE INDEX ix_service_search_venue_service_id ON service_search_venue (service_id)",
+    "CREATE INDEX ix_service_search_venue_geog ON service_search_venue USING gist (geog)",
+    FILL,
+    # Statistics now, not at autovacuum's leisure: without them the planner guesses.
+    "ANALYZE service_search_venue",
+]
+
+
+def upgrade() -> None:
+    dialect = op.get_bind().dialect.name
+    for statement in SQLITE_UP if dialect == "sqlite" else POSTGRES_UP:
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    op.execute("DROP TABLE IF EXISTS service_search_venue")
