@@ -15,6 +15,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from app.search.place_index import fill_missing
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -47,9 +50,15 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Bring the database to `revision`; safe to run on every deploy (a no-op when current)."""
+    """Bring the database to `revision`; safe to run on every deploy (a no-op when current).
+
+    At the newest revision it then fills the place index for services it lacks (derived
+    data, built by today's code rather than frozen in a migration; see place_index.py)."""
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection=connection), revision)
+    if revision == "heads":
+        with Session(engine) as session, session.begin():
+            fill_missing(session)
 
 
 def is_current(engine: Engine) -> bool:

@@ -9,7 +9,7 @@ from app.models import Attribute, Organization, Service, TaxonomyTerm
 from app.taxonomy import term_keywords
 
 from .auxiliary import add_term_suggestions, add_vocabulary, replace_service_suggestions
-from .venue_index import refresh_venues
+from .place_index import refresh_place_index
 from .words import strip_accents, vocabulary_words
 
 CHUNK = 500
@@ -81,7 +81,7 @@ def replace_documents(
     for start in range(0, len(service_ids), CHUNK):
         chunk = service_ids[start : start + CHUNK]
         session.execute(delete, {"ids": chunk})
-        refresh_venues(session, chunk)
+        refresh_place_index(session, chunk)
         terms = linked_terms(session, chunk)
         documents = service_documents(session, chunk, terms)
         if documents:

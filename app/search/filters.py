@@ -37,7 +37,7 @@ from app.models import (
     TaxonomyTerm,
 )
 
-from .venue_index import venue_index
+from .place_tables import area_index, venue_index
 
 WEEKDAYS = {
     "monday": "MO",
@@ -48,6 +48,8 @@ WEEKDAYS = {
     "saturday": "SA",
     "sunday": "SU",
 }
+# The place index keeps the weekdays a venue or service runs as these bits.
+DAY_BITS = {day: 1 << i for i, day in enumerate(WEEKDAYS)}
 REFERRAL_ROUTES: dict[str, tuple[str, ...]] = {
     "self": (
         "self-refer",
@@ -119,11 +121,12 @@ class Condition:
     # so that ids read from another table (a venue's, a service area's) can be checked
     # against it (hashed once) before any service row is read.
     ids: Select | None = None
-    # The condition on a venue index row (venue_index.py), for the filters one can answer
-    # without reading the service row: status, the sets, the venue filters. The spatial
-    # index leads that query, so a set is checked on the row's service_id, never started
-    # from.
+    # The condition on a venue index row and on an area index row (place_index.py), for
+    # the filters these can answer without reading the service row: status and the sets
+    # (and, on a venue, the venue filters). The place leads those queries, so a set is
+    # checked on the row's service_id, never started from.
     indexed: ColumnElement[bool] | None = None
+    area_indexed: ColumnElement[bool] | None = None
 
     def on_venue(self) -> ColumnElement[bool]:
         """The condition on a service_at_location row joined to its service."""
@@ -144,8 +147,12 @@ def _venue_condition(form: VenueForm) -> Condition:
 
 def _set_condition(service_ids: Select) -> Condition:
     """Services whose id this select returns."""
-    checked = unindexed(venue_index.c.service_id).in_(service_ids)
-    return Condition(Service.id.in_(service_ids), ids=service_ids, indexed=checked)
+    return Condition(
+        Service.id.in_(service_ids),
+        ids=service_ids,
+        indexed=unindexed(venue_index.c.service_id).in_(service_ids),
+        area_indexed=unindexed(area_index.c.service_id).in_(service_ids),
+    )
 
 
 def status(statuses: Collection[str]) -> Condition:
@@ -154,6 +161,7 @@ def status(statuses: Collection[str]) -> Condition:
     return Condition(
         unindexed(Service.status).in_(list(statuses)),
         indexed=unindexed(venue_index.c.status).in_(list(statuses)),
+        area_indexed=unindexed(area_index.c.status).in_(list(statuses)),
     )
 
 
@@ -193,12 +201,18 @@ def age(years: int) -> Condition:
 
 def age_range(lowest: int | None, highest: int | None) -> Condition:
     """Services whose age range overlaps [lowest, highest] (ORUK minimum_age/maximum_age)."""
-    parts = []
-    if highest is not None:
-        parts.append(or_(Service.minimum_age.is_(None), Service.minimum_age <= highest))
-    if lowest is not None:
-        parts.append(or_(Service.maximum_age.is_(None), Service.maximum_age >= lowest))
-    return Condition(and_(*parts))
+
+    def overlaps(columns: Any) -> ColumnElement[bool]:
+        parts = []
+        if highest is not None:
+            parts.append(or_(columns.minimum_age.is_(None), columns.minimum_age <= highest))
+        if lowest is not None:
+            parts.append(or_(columns.maximum_age.is_(None), columns.maximum_age >= lowest))
+        return and_(*parts)
+
+    return Condition(
+        overlaps(Service), indexed=overlaps(venue_index.c), area_indexed=overlaps(area_index.c)
+    )
 
 
 def free() -> Condition:
@@ -222,7 +236,11 @@ def free() -> Condition:
     )
     fees = func.lower(func.trim(func.coalesce(Service.fees_description, "")))
     by_fees = case((or_(fees.like("free%"), fees == "nil"), 1), else_=0)
-    return Condition(func.coalesce(verdict, by_fees) == 1)
+    return Condition(
+        func.coalesce(verdict, by_fees) == 1,
+        indexed=venue_index.c.free.is_(True),
+        area_indexed=area_index.c.free.is_(True),
+    )
 
 
 def language(code_or_name: str) -> Condition:
@@ -278,6 +296,9 @@ def schedule(day: str | None, time: str | None) -> Condition:
         )
 
     condition = _venue_condition(at_venue)
+    if day and not time:  # the place index knows the weekdays (see place_index.py)
+        condition.indexed = venue_index.c.days.op("&")(DAY_BITS[day]) != 0
+        condition.area_indexed = area_index.c.days.op("&")(DAY_BITS[day]) != 0
     # The service's own schedules, or any of its venues' (no need to look at the own ones
     # again through each venue).
     venue = aliased(ServiceAtLocation)

@@ -21,11 +21,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
-from app.models import Service, ServiceArea, ServiceAtLocation
+from app.models import Service, ServiceAtLocation
 
 from . import areas_covering, backend
-from .filters import Condition, unindexed
+from .filters import Condition
 from .kept import kept_ids
+from .place_tables import area_index, venue_index
 from .places import (
     AREA_WIDE_NAMES,
     Hit,
@@ -35,7 +36,6 @@ from .places import (
     haversine,
     nearest_first,
 )
-from .venue_index import venue_index
 
 
 def venues(
@@ -75,19 +75,18 @@ def venues(
 def covering(
     session: Session, point: Point, conditions: Sequence[Condition], *columns: Any
 ) -> Select:
-    """`columns` of the qualifying services with a service area covering the point."""
+    """`columns` (of the area index) of the qualifying services with a service area
+    covering the point. A service row is read only for filters the index cannot answer."""
     names = [area.name for area in areas_covering(session, point)] + list(AREA_WIDE_NAMES)
-    # Set-like filters are checked against service_area.service_id before a service row
-    # is read; SQLite must not start from those sets instead of the names.
-    area_service_id = unindexed(ServiceArea.service_id)
-    return (
+    query = (
         select(*columns)
-        .select_from(ServiceArea)
-        .join(Service, Service.id == ServiceArea.service_id)
-        .where(ServiceArea.name.in_(area_name_variants(names)))
-        .where(*(area_service_id.in_(c.ids) for c in conditions if c.ids is not None))
-        .where(*(c.service for c in conditions if c.ids is None))
+        .where(area_index.c.area.in_(area_name_variants(names)))
+        .where(*(c.area_indexed for c in conditions if c.area_indexed is not None))
     )
+    rest = [c.service for c in conditions if c.area_indexed is None]
+    if rest:
+        query = query.join(Service, Service.id == area_index.c.service_id).where(*rest)
+    return query
 
 
 def _nearest(found: list[Venue], key: str) -> tuple[dict[str, float], dict[str, str]]:
@@ -141,9 +140,9 @@ def rank_services(
     if proximity is not None:
         within, names = _nearest(venues(session, point, proximity, conditions), "service_id")
     ordered = (
-        covering(session, point, conditions, Service.id, Service.name)
+        covering(session, point, conditions, area_index.c.service_id, area_index.c.name)
         .distinct()
-        .order_by(Service.name, Service.id)
+        .order_by(area_index.c.name, area_index.c.service_id)
     )
     return place_hits(session, within, names, ordered)
 
@@ -158,7 +157,7 @@ def rank_service_at_locations(
     if proximity is not None:
         found = venues(session, point, proximity, conditions)
         within, names = _nearest(found, "service_at_location_id")
-    services = covering(session, point, conditions, Service.id)
+    services = covering(session, point, conditions, area_index.c.service_id)
     ordered = (
         select(ServiceAtLocation.id, Service.name)
         .join(Service, Service.id == ServiceAtLocation.service_id)

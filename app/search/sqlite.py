@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from app.models import Area, Location
 
 from .documents import replace_documents
+from .place_tables import venue_index
 from .places import AreaRef, Point, bounding_box
-from .venue_index import venue_index
 
 service_search = table("service_search", column("service_id"))
 location_rtree = table(

@@ -1,8 +1,8 @@
 """venue index: one narrow row per service_at_location with a point, carrying what
-every place search reads of it (its service's id, name and status, the coordinates), so
-that the venues near a point are found without two index probes per venue into
-service_at_location and service (13 of 19 ms at 1,500 venues within 2 km). Kept by
-`index_services`, like the text index; filled here from the existing rows.
+place searches read of it and its service (ids, name, status, the coordinates, ages,
+free, weekdays), so that the venues near a point are found without two index probes per
+venue into service_at_location and service (13 of 19 ms at 1,500 venues within 2 km).
+Kept by `index_services`; app/migrate.py fills it after the upgrade (place_index.py).
 
 Revision ID: 0006_venue_index
 Revises: 0005_search_generation
@@ -19,22 +19,14 @@ depends_on = None
 COLUMNS = (
     "id VARCHAR(36) PRIMARY KEY, service_id VARCHAR(36) NOT NULL, "
     "location_id VARCHAR(36) NOT NULL, name TEXT, status TEXT, "
-    "latitude DOUBLE PRECISION NOT NULL, longitude DOUBLE PRECISION NOT NULL"
-)
-FILL = (
-    "INSERT INTO service_search_venue "
-    "(id, service_id, location_id, name, status, latitude, longitude) "
-    "SELECT sal.id, sal.service_id, sal.location_id, service.name, service.status, "
-    "location.latitude, location.longitude FROM service_at_location AS sal "
-    "JOIN service ON service.id = sal.service_id JOIN location ON location.id = sal.location_id "
-    "WHERE location.latitude IS NOT NULL AND location.longitude IS NOT NULL"
+    "latitude DOUBLE PRECISION NOT NULL, longitude DOUBLE PRECISION NOT NULL, "
+    "minimum_age INTEGER, maximum_age INTEGER, free BOOLEAN NOT NULL, days INTEGER NOT NULL"
 )
 SQLITE_UP = [
     f"CREATE TABLE service_search_venue ({COLUMNS})",
     "CREATE INDEX ix_service_search_venue_service_id ON service_search_venue (service_id)",
     # SQLite reaches venues through location_rtree (by location), PostgreSQL by geog.
     "CREATE INDEX ix_service_search_venue_location_id ON service_search_venue (location_id)",
-    FILL,
 ]
 POSTGRES_UP = [
     f"CREATE TABLE service_search_venue ({COLUMNS}, geog geography(Point, 4326) "
@@ -42,9 +34,6 @@ POSTGRES_UP = [
     "STORED)",
     "CREATE INDEX ix_service_search_venue_service_id ON service_search_venue (service_id)",
     "CREATE INDEX ix_service_search_venue_geog ON service_search_venue USING gist (geog)",
-    FILL,
-    # Statistics now, not at autovacuum's leisure: without them the planner guesses.
-    "ANALYZE service_search_venue",
 ]
 
 
