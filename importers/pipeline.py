@@ -34,11 +34,11 @@ from app.db import widen_cache
 from app.dedupe import DedupeReport, lock_dedupe, run_dedupe
 from app.dedupe.state import needs_matching
 from app.geo.areas import assign_boroughs
+from app.geo.locations import locations_of
 from app.models import (
     MergedService,
     MetadataEntry,
     Service,
-    ServiceAtLocation,
     Source,
     SourceRecord,
     TaxonomyTerm,
@@ -390,16 +390,6 @@ UPDATE_RECORD = (
         }
     )
 )
-
-
-def locations_of(session: Session, service_ids: list[str]) -> list[str]:
-    """The ids of the locations these services run at (to set their boroughs)."""
-    found: list[str] = []
-    for start in range(0, len(service_ids), 500):
-        chunk = service_ids[start : start + 500]
-        query = select(ServiceAtLocation.location_id).where(ServiceAtLocation.service_id.in_(chunk))
-        found.extend(location_id for location_id in session.scalars(query) if location_id)
-    return found
 
 
 def run_import(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app import search
 from app.db import widen_cache
 from app.geo.areas import assign_boroughs
+from app.geo.locations import locations_of
 from app.matching import (
     Clustering,
     MatchConfig,
@@ -30,7 +31,7 @@ from app.matching import (
     match_incremental,
     match_records,
 )
-from app.models import MatchDecision, MatchReview, ServiceAtLocation
+from app.models import MatchDecision, MatchReview
 from app.models.base import new_id
 
 from .publishing import ClusterPublisher, record_clusters
@@ -225,15 +226,4 @@ def _refresh(session: Session, service_ids: list[str]) -> None:
     if not service_ids:
         return
     search.index_services(session, service_ids)
-    locations: list[str] = []
-    for batch in chunks(service_ids):
-        locations += [
-            location_id
-            for location_id in session.scalars(
-                ServiceAtLocation.__table__.select()
-                .with_only_columns(ServiceAtLocation.location_id)
-                .where(ServiceAtLocation.service_id.in_(batch))
-            )
-            if location_id
-        ]
-    assign_boroughs(session, locations)
+    assign_boroughs(session, locations_of(session, service_ids))
