@@ -262,7 +262,12 @@ class Importer:
         changed = [self._record_row(s) for s in batch if not s.is_new]
         if changed:
             connection.execute(UPDATE_RECORD, [{**row, "_id": row["id"]} for row in changed])
-        history = [row for s in batch for row in self._audit(s, previous.get(s.record_id))]
+        shown = {service["id"]: service for service in services}  # after editors' locks
+        history = [
+            row
+            for s in batch
+            for row in self._audit(s, previous.get(s.record_id), shown.get(s.service["id"]))
+        ]
         if history:
             connection.execute(insert(MetadataEntry.__table__), history)
         self.touched.extend(s.service["id"] for s in batch)
@@ -301,18 +306,23 @@ class Importer:
             row["first_seen_at"] = self.now
         return row
 
-    def _audit(self, staged: Staged, previous: dict | None) -> list[dict[str, Any]]:
+    def _audit(
+        self, staged: Staged, previous: dict | None, shown: dict | None
+    ) -> list[dict[str, Any]]:
+        """History rows for what the import changed in the published service: a field an
+        editor's lock kept (`shown` holds their value, not the source's) did not change."""
         by = f"import:{self.source_name}"
         service_id = self.published_in.get(staged.item.key, (staged.service["id"],))[0]
         if staged.is_new:
             self.report.created += 1
             return change_rows("service", service_id, "create", by, when=self.now)
         self.report.updated += 1
-        previous = previous or {}
+        previous, shown = previous or {}, shown or staged.service
         changes = {
             name: (previous.get(name), staged.service.get(name))
             for name in AUDITED_FIELDS
             if previous.get(name) != staged.service.get(name)
+            and shown.get(name) == staged.service.get(name)
         }
         return change_rows("service", service_id, "update", by, changes, self.now)
 
