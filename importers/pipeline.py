@@ -34,11 +34,11 @@ from app.db import widen_cache
 from app.dedupe import DedupeReport, lock_dedupe, run_dedupe
 from app.dedupe.state import needs_matching
 from app.geo.areas import assign_boroughs
+from app.geo.locations import locations_of
 from app.models import (
     MergedService,
     MetadataEntry,
     Service,
-    ServiceAtLocation,
     Source,
     SourceRecord,
     TaxonomyTerm,
@@ -262,7 +262,12 @@ class Importer:
         changed = [self._record_row(s) for s in batch if not s.is_new]
         if changed:
             connection.execute(UPDATE_RECORD, [{**row, "_id": row["id"]} for row in changed])
-        history = [row for s in batch for row in self._audit(s, previous.get(s.record_id))]
+        shown = {service["id"]: service for service in services}  # after editors' locks
+        history = [
+            row
+            for s in batch
+            for row in self._audit(s, previous.get(s.record_id), shown.get(s.service["id"]))
+        ]
         if history:
             connection.execute(insert(MetadataEntry.__table__), history)
         self.touched.extend(s.service["id"] for s in batch)
@@ -301,18 +306,23 @@ class Importer:
             row["first_seen_at"] = self.now
         return row
 
-    def _audit(self, staged: Staged, previous: dict | None) -> list[dict[str, Any]]:
+    def _audit(
+        self, staged: Staged, previous: dict | None, shown: dict | None
+    ) -> list[dict[str, Any]]:
+        """History rows for what the import changed in the published service: a field an
+        editor's lock kept (`shown` holds their value, not the source's) did not change."""
         by = f"import:{self.source_name}"
         service_id = self.published_in.get(staged.item.key, (staged.service["id"],))[0]
         if staged.is_new:
             self.report.created += 1
             return change_rows("service", service_id, "create", by, when=self.now)
         self.report.updated += 1
-        previous = previous or {}
+        previous, shown = previous or {}, shown or staged.service
         changes = {
             name: (previous.get(name), staged.service.get(name))
             for name in AUDITED_FIELDS
             if previous.get(name) != staged.service.get(name)
+            and shown.get(name) == staged.service.get(name)
         }
         return change_rows("service", service_id, "update", by, changes, self.now)
 
@@ -390,16 +400,6 @@ UPDATE_RECORD = (
         }
     )
 )
-
-
-def locations_of(session: Session, service_ids: list[str]) -> list[str]:
-    """The ids of the locations these services run at (to set their boroughs)."""
-    found: list[str] = []
-    for start in range(0, len(service_ids), 500):
-        chunk = service_ids[start : start + 500]
-        query = select(ServiceAtLocation.location_id).where(ServiceAtLocation.service_id.in_(chunk))
-        found.extend(location_id for location_id in session.scalars(query) if location_id)
-    return found
 
 
 def run_import(

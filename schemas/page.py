@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from .search import LinkWorkerArgs, TypedText
+from .search import LinkWorkerArgs
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000
@@ -41,7 +41,7 @@ class PageArgs(Schema):
 
 
 class SearchPageArgs(PageArgs):
-    search = TypedText(validate=validate.Length(max=200))
+    search = fields.String(validate=validate.Length(max=200))
 
 
 class ServiceListArgs(SearchPageArgs, LinkWorkerArgs):

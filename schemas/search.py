@@ -18,14 +18,6 @@ def doc(text: str, **extra: Any) -> dict[str, Any]:
     return {"description": text, **extra}
 
 
-class TypedText(fields.String):
-    """Text a person typed. NUL characters are dropped: neither database can hold one in
-    text, and "walk\\x00" means "walk"."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).replace("\x00", "")
-
-
 class Weekday(fields.String):
     """A weekday name in any case ("Monday", "tue"), loaded as the full lower-case name."""
 
@@ -40,8 +32,8 @@ class Weekday(fields.String):
 class LinkWorkerArgs(Schema):
     """Where, for what need, for whom, and when (mixed into the list endpoints' arguments)."""
 
-    text = TypedText(validate=validate.Length(max=200), metadata=doc("ORUK alias of `search`."))
-    postcode = TypedText(
+    text = fields.String(validate=validate.Length(max=200), metadata=doc("ORUK alias of `search`."))
+    postcode = fields.String(
         validate=validate.Length(min=2, max=10),
         metadata=doc(
             "A full postcode or an outward code (any case and spacing). With `proximity`: "
@@ -61,18 +53,18 @@ class LinkWorkerArgs(Schema):
         validate=validate.Range(min=1, max=MAX_PROXIMITY),
         metadata=doc("Metres from the postcode or point; each hit then carries `distance`."),
     )
-    borough = TypedText(
+    borough = fields.String(
         validate=validate.Length(max=60),
         metadata=doc("Services with a venue in this London borough, e.g. Camden."),
     )
-    taxonomy_term = TypedText(
+    taxonomy_term = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata=doc(
             "A taxonomy term's code or name, any case (`need:loneliness`, `loneliness`, "
             "`Walking groups`); a parent term matches its descendants."
         ),
     )
-    vocabulary = TypedText(
+    vocabulary = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata=doc("A taxonomy's name (ORUK): terms are looked up in that taxonomy only."),
     )
@@ -140,7 +132,7 @@ class LinkWorkerArgs(Schema):
 
 
 class SuggestArgs(Schema):
-    q = TypedText(
+    q = fields.String(
         required=True,
         validate=validate.Length(min=1, max=100),
         metadata=doc("What has been typed so far."),

@@ -14,6 +14,7 @@ from schemas.dedupe import DedupeReportSchema, MatchDecisionArgs, ReviewItemSche
 from schemas.page import ErrorSchema, PageArgs, page_of
 
 from .responses import page_response
+from .staff import staff_write
 
 blp = Blueprint(
     "review",
@@ -51,21 +52,13 @@ class ReviewDecisions(MethodView):
         The decision is applied at once (the affected services are merged or split) and
         by every later run; the response is that run's report.
         """
-        account = require_staff_writer()
-        session = get_session()
-        report = decide(
-            session,
-            args["record_a"],
-            args["record_b"],
-            args["decision"],
-            account.email,
-            args.get("note"),
-        )
-        session.commit()
+        with staff_write() as (account, session):
+            report = decide(
+                session,
+                args["record_a"],
+                args["record_b"],
+                args["decision"],
+                account.email,
+                args.get("note"),
+            )
         return report
-
-
-def require_staff_writer():
-    account = api_account("write")
-    require_staff(account)
-    return account

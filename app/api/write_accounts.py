@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 
 from app.auth.accounts import authenticate, get_account, organization_ids
 from app.auth.current import api_account, client_ip
-from app.auth.permissions import require_admin, require_staff
+from app.auth.permissions import require_admin
 from app.auth.tokens import create_token, list_tokens, revoke_token
 from app.db import get_session
 from schemas.accounts import (
@@ -28,6 +28,7 @@ from schemas.accounts import (
 from schemas.page import ErrorSchema
 
 from .responses import require_uuid
+from .staff import staff_write
 
 blp = Blueprint("accounts", __name__, description="Accounts and API tokens.")
 SECURITY = [{"bearerAuth": []}]
@@ -58,14 +59,12 @@ class AccountById(MethodView):
     @blp.doc(security=SECURITY)
     def patch(self, args, account_id):
         """Mark an editor trusted (moderators), or change a role or deactivate (admins)"""
-        actor, db = api_account("write"), get_session()
-        require_staff(actor)
-        if "role" in args or "active" in args:
-            require_admin(actor)
-        account = get_account(db, require_uuid(account_id))
-        for name, value in args.items():
-            setattr(account, name, value)
-        db.commit()
+        with staff_write() as (actor, db):
+            if "role" in args or "active" in args:
+                require_admin(actor)
+            account = get_account(db, require_uuid(account_id))
+            for name, value in args.items():
+                setattr(account, name, value)
         return jsonify(account_body(account))
 
 

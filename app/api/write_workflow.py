@@ -41,6 +41,7 @@ from schemas.taxonomy import MetadataSchema
 from schemas.write import ServiceWriteSchema
 
 from .responses import page_response, require_uuid
+from .staff import staff_write
 
 blp = Blueprint(
     "workflow",
@@ -180,9 +181,8 @@ class ChangeRequestById(MethodView):
 
 
 def decide(request_id: str, decision, reason: str | None):
-    account, db = api_account("write"), get_session()
-    request = decision(db, account, require_uuid(request_id), reason)
-    db.commit()
+    with staff_write() as (account, db):
+        request = decision(db, account, require_uuid(request_id), reason)
     return request
 
 

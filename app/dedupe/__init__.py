@@ -5,6 +5,8 @@ source records, its clusters published as merged services.
   were last left in (a record's service_id and organization_id *are* its clusters);
 - run.py: `run_dedupe`, incremental by default (only new, changed and withdrawn records
   and the clusters they touch), from scratch with `full=True`;
+- summaries.py and stored_index.py: what the matcher keeps of every record between runs
+  (match_summary, match_key), so an incremental run reads only the records it touches;
 - publishing.py: each changed cluster published as one service, every field from the
   record survivorship chose (recorded in merged_service), merged-away IDs retired to
   `inactive` with an alias to where their records went;

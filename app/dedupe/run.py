@@ -3,8 +3,9 @@ caller's transaction.
 
 Incremental by default: the records new, changed or withdrawn since the last run are
 compared against their blocks, and only the clusters they touch are re-clustered
-(app.matching.match_incremental). The first run, `full=True`, or a run where most
-records changed matches everything from scratch, keeping the IDs clusters had.
+(app.matching.match_incremental), reading only the records that takes
+(app.dedupe.stored_index). The first run, `full=True`, or a run where most records
+changed reads and matches everything from scratch, keeping the IDs clusters had.
 Reviewers' decisions are applied in both, so no run undoes one.
 """
 
@@ -18,7 +19,9 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from app import search
+from app.db import widen_cache
 from app.geo.areas import assign_boroughs
+from app.geo.locations import locations_of
 from app.matching import (
     Clustering,
     MatchConfig,
@@ -28,11 +31,13 @@ from app.matching import (
     match_incremental,
     match_records,
 )
-from app.models import MatchDecision, MatchReview, ServiceAtLocation
+from app.models import MatchDecision, MatchReview
 from app.models.base import new_id
 
 from .publishing import ClusterPublisher, record_clusters
 from .state import State, chunks, human_decisions, load_state
+from .stored_index import StoredIndex
+from .summaries import update_summaries
 
 FULL_RUN_SHARE = 0.3  # above this share of changed records, matching from scratch is faster
 
@@ -71,26 +76,29 @@ def run_dedupe(
     started = time.perf_counter()
     now = now or dt.datetime.now(dt.UTC)
     lock_dedupe(session)
+    widen_cache(session)  # a full run rewrites every record's match keys
     state = load_state(session)
-    previous = state.previous(session)
-    decisions = human_decisions(session, state)
     changed, removed = state.changed(), state.removed()
-    active = len(state.match_records)
+    active = len(state.active())
     full = full or len(changed) > FULL_RUN_SHARE * max(active, 1)
     config = config or MatchConfig()
+    fresh = update_summaries(session, state, full)
+    previous = state.previous(session)
+    decisions = human_decisions(session, state)
+    index: RecordIndex
     if full:
-        result, index = match_records(state.match_records, config, decisions, previous=previous)
+        records = [fresh[stored.match_id] for stored in state.active()]
+        result, index = match_records(records, config, decisions, previous=previous)
     else:
-        changed_set = set(changed)
-        unchanged = (r for r in state.match_records if r.record_id not in changed_set)
-        index = RecordIndex.build(unchanged, config)
-        fresh = [r for r in state.match_records if r.record_id in changed_set]
-        result = match_incremental(previous, fresh, index, removed, decisions)
+        index = StoredIndex(session, state, config)
+        records = [fresh[match_id] for match_id in changed]
+        index.add_changed(records)
+        result = match_incremental(previous, records, index, removed, decisions)
     result = prefer_own_ids(result, previous, state)
     publisher = ClusterPublisher(session, state, previous, result)
     published = publisher.publish(now)
     record_clusters(session, state, result, publisher.org_of)
-    _store_review(session, state, result, index, now)
+    _store_review(session, state, result, index, now, None if full else set(changed))
     _refresh(session, published.services + sorted(published.retired))
     session.expire_all()  # Core writes bypassed the identity map
     clusters = result.services.clusters.values()
@@ -147,10 +155,16 @@ def lock_dedupe(session: Session) -> None:
 
 
 def _store_review(
-    session: Session, state: State, result: MatchResult, index: RecordIndex, now: dt.datetime
+    session: Session,
+    state: State,
+    result: MatchResult,
+    index: RecordIndex,
+    now: dt.datetime,
+    compared: set[str] | None,
 ) -> None:
-    """Replace the review queue with this run's possible matches and their reasons."""
-    session.execute(delete(MatchReview))
+    """Bring the review queue to this run's possible matches and their reasons. Pairs
+    with a record `compared` this run (every pair, when None) are written afresh; others
+    keep their row (score and reasons as found)."""
     decided = set(session.execute(select(MatchDecision.record_a_id, MatchDecision.record_b_id)))
     best: dict[tuple[str, str], float] = {}
     for score, a, b in result.review:
@@ -158,9 +172,14 @@ def _store_review(
         if (state.records[pair[0]].id, state.records[pair[1]].id) in decided:
             continue  # a person has said what this pair is
         best[pair] = max(score, best.get(pair, score))
+    kept = _kept_reviews(session, state, best, compared)
     rows = []
     for (a, b), score in sorted(best.items(), key=lambda item: -item[1]):
         first, second = state.records[a], state.records[b]
+        if (first.id, second.id) in kept:
+            continue
+        if compared is not None and not {a, b} & compared:
+            index.require([a, b])  # an earlier run's pair that lost its row: read it
         reasons = explain(first.match_id, second.match_id, index).contributions
         rows.append(
             {
@@ -176,20 +195,35 @@ def _store_review(
         session.execute(insert(MatchReview), rows[start : start + 1000])
 
 
+def _kept_reviews(
+    session: Session,
+    state: State,
+    best: dict[tuple[str, str], float],
+    compared: set[str] | None,
+) -> set[tuple[str, str]]:
+    """Delete the queued pairs this run does not keep as they are; return the kept ones
+    as (record_a_id, record_b_id)."""
+    wanted = {
+        (state.records[a].id, state.records[b].id): round(score, 3)
+        for (a, b), score in best.items()
+        if compared is not None and a not in compared and b not in compared
+    }
+    stale, kept = [], set()
+    for row_id, a_id, b_id, score in session.execute(
+        select(MatchReview.id, MatchReview.record_a_id, MatchReview.record_b_id, MatchReview.score)
+    ):
+        if wanted.get((a_id, b_id)) == score:
+            kept.add((a_id, b_id))
+        else:
+            stale.append(row_id)
+    for batch in chunks(stale):
+        session.execute(delete(MatchReview).where(MatchReview.id.in_(batch)))
+    return kept
+
+
 def _refresh(session: Session, service_ids: list[str]) -> None:
     """Search index rows and boroughs of what was written."""
     if not service_ids:
         return
     search.index_services(session, service_ids)
-    locations: list[str] = []
-    for batch in chunks(service_ids):
-        locations += [
-            location_id
-            for location_id in session.scalars(
-                ServiceAtLocation.__table__.select()
-                .with_only_columns(ServiceAtLocation.location_id)
-                .where(ServiceAtLocation.service_id.in_(batch))
-            )
-            if location_id
-        ]
-    assign_boroughs(session, locations)
+    assign_boroughs(session, locations_of(session, service_ids))

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.matching import Clustering, HumanDecisions, MatchRecord, MatchResult
-from app.models import MatchDecision, MatchReview, Source, SourceRecord
+from app.models import MatchDecision, MatchReview, MatchSummary, Source, SourceRecord
 
 _STREAM = 2000
 
@@ -28,13 +27,16 @@ class Stored:
 
     id: str  # source_record.id
     match_id: str  # "source/key", the matcher's record ID
-    own_service_id: str  # the service the importer published for it alone
-    own_organization_id: str | None
     service_id: str | None  # where it is published now
     organization_id: str | None
     content_hash: str
     matched_hash: str | None
     active: bool
+    summary_hash: str | None  # content_hash of its match_summary, if it has one
+    # From its match_summary, or from the record itself when that is out of date:
+    own_service_id: str = ""  # the service the importer published for it alone
+    own_organization_id: str | None = None
+    names_organization: bool = False  # takes part in organisation matching
 
     @property
     def changed(self) -> bool:
@@ -46,23 +48,35 @@ class Stored:
         """Withdrawn since the last run matched it."""
         return not self.active and self.matched_hash is not None
 
+    @property
+    def summarised(self) -> bool:
+        """Its match_summary (and, while active, match keys) describe what it holds now."""
+        return self.summary_hash == self.content_hash and not self.changed
+
 
 @dataclass
 class State:
     """Every record the run needs: the active ones and those withdrawn since last run."""
 
     records: dict[str, Stored] = field(default_factory=dict)  # by match_id
-    match_records: list[MatchRecord] = field(default_factory=list)  # the active ones
     priority: dict[str, int] = field(default_factory=dict)  # source name -> priority
 
     def by_record_id(self) -> dict[str, Stored]:
         return {stored.id: stored for stored in self.records.values()}
+
+    def active(self) -> list[Stored]:
+        return [stored for stored in self.records.values() if stored.active]
 
     def changed(self) -> list[str]:
         return [m for m, stored in self.records.items() if stored.changed]
 
     def removed(self) -> list[str]:
         return [m for m, stored in self.records.items() if stored.removed]
+
+    def unsummarised(self) -> list[Stored]:
+        """Records to read before matching: new or changed ones, and any whose summary is
+        missing or out of date (as after upgrading)."""
+        return [stored for stored in self.records.values() if not stored.summarised]
 
     def previous(self, session: Session) -> MatchResult:
         """The clusters and review queue the last run left. Records never matched are in
@@ -89,43 +103,69 @@ def _clustering(groups: dict[str, set[str]]) -> Clustering:
 
 
 def load_state(session: Session) -> State:
-    """Read the records (streamed: 100,000 records' JSON never sit in memory at once)."""
+    """Who the records are and where they are published, without reading the records
+    themselves: their own IDs come from match_summary (`read_records` fills them in for
+    the records whose summary is out of date)."""
     state = State(priority=dict(session.execute(select(Source.name, Source.priority)).all()))
     query = (
         select(
             SourceRecord.id,
             Source.name,
             SourceRecord.key,
-            SourceRecord.record,
             SourceRecord.service_id,
             SourceRecord.organization_id,
             SourceRecord.content_hash,
             SourceRecord.matched_hash,
             SourceRecord.status,
+            MatchSummary.content_hash.label("summary_hash"),
+            MatchSummary.own_service_id,
+            MatchSummary.own_organization_id,
+            MatchSummary.names_organization,
         )
         .join(Source, Source.id == SourceRecord.source_id)
+        .outerjoin(MatchSummary, MatchSummary.record_id == SourceRecord.id)
         .where(or_(SourceRecord.status == "active", SourceRecord.matched_hash.is_not(None)))
         .order_by(SourceRecord.id)
         .execution_options(yield_per=_STREAM)
     )
     for row in session.execute(query):
-        record: dict[str, Any] = row.record
         stored = Stored(
             id=row.id,
             match_id=f"{row.name}/{row.key}",
-            own_service_id=record["id"],
-            own_organization_id=(record.get("organization") or {}).get("id"),
             service_id=row.service_id,
             organization_id=row.organization_id,
             content_hash=row.content_hash,
             matched_hash=row.matched_hash,
             active=row.status == "active",
+            summary_hash=row.summary_hash,
+            own_service_id=row.own_service_id or "",
+            own_organization_id=row.own_organization_id,
+            names_organization=bool(row.names_organization),
         )
         state.records[stored.match_id] = stored
-        if stored.active:
-            match = MatchRecord.from_service(row.name, row.key, record, keep_service=False)
-            state.match_records.append(match)
     return state
+
+
+def read_records(session: Session, records: Iterable[Stored]) -> dict[str, MatchRecord]:
+    """The records' MatchRecords, by match ID, in source_record.id order (streamed: 100,000
+    records' JSON never sit in memory at once); fills in their own IDs as they stand."""
+    by_id = {stored.id: stored for stored in records}
+    found: dict[str, MatchRecord] = {}
+    for batch in chunks(sorted(by_id)):
+        query = (
+            select(SourceRecord.id, Source.name, SourceRecord.key, SourceRecord.record)
+            .join(Source, Source.id == SourceRecord.source_id)
+            .where(SourceRecord.id.in_(batch))
+            .order_by(SourceRecord.id)
+        )
+        for row_id, source, key, record in session.execute(query):
+            stored = by_id[row_id]
+            stored.own_service_id = record["id"]
+            stored.own_organization_id = (record.get("organization") or {}).get("id")
+            match = MatchRecord.from_service(source, key, record, keep_service=False)
+            stored.names_organization = bool(match.organization)
+            found[stored.match_id] = match
+    return found
 
 
 def needs_matching(session: Session) -> bool:

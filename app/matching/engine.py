@@ -153,7 +153,7 @@ def named_core(organizations: Clustering, index: RecordIndex) -> Clustering:
     """The organisation clusters restricted to records that name an organisation."""
     clusters = {}
     for cluster_id, members in organizations.clusters.items():
-        kept = frozenset(m for m in members if m in index and index.get(m).organization)
+        kept = frozenset(m for m in members if index.names_organization(m))
         if kept:
             clusters[cluster_id] = kept
     return Clustering.from_clusters(clusters)
@@ -165,7 +165,7 @@ def service_links(index: RecordIndex, groups: Iterable[frozenset[str]]) -> list[
     organisation clustering (which still checks every cross pair on its own scores)."""
     links: list[tuple[str, str]] = []
     for members in groups:
-        named = sorted(m for m in members if m in index and index.get(m).organization)
+        named = sorted(m for m in members if index.names_organization(m))
         links += [(named[0], other) for other in named[1:]]
     return links
 

@@ -131,6 +131,7 @@ def _update_level(
     region = _region(old, touched, decisions)
     old_groups = [old.clusters[cid] for cid in region]
     members = {rid for group in old_groups for rid in group} | set(present)
+    index.require(members)
     members = {rid for rid in members if rid in index and is_eligible(level, index.get(rid))}
     edges_inside = edges + _inner_edges(index, level, old_groups)
     groups = cluster_level(index, level, sorted(members), edges_inside, decisions, suggestions)

@@ -5,6 +5,13 @@ time proportional to the records changed, not to the data set. Records live in a
 (positions are cheap to store in blocks and to send to worker processes); a removed
 record leaves a hole rather than renumbering the rest.
 
+What the index works out from its records depends only on which records it holds, not on
+the order they came in: key sharing is counted over a block's members in record ID order,
+and postcode centroids are sums of whole 1e-7 degrees (floats summed in another order
+differ in their last bits). So an index updated in place equals one built from scratch,
+and an index holding only the records a change touches (app.dedupe) can be given the
+counts and sums the whole data set has.
+
 Key sharing is counted as *distinct* services and organisations, not records: one
 walking group listed by four sources is one user of its phone number; a community
 centre's number used by twenty groups has twenty. Distinctness is decided greedily by
@@ -18,8 +25,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -34,6 +41,8 @@ LEVELS = ("services", "organizations")
 _SAME_NAME = 85
 _MAX_DISTINCT = 64
 _SAME_PLACE_M = 1000.0
+T = TypeVar("T")
+DEGREE_UNITS = 10_000_000  # centroid sums are kept in whole 1e-7 degrees (about 1 cm)
 
 
 def _same(name: str, points: tuple[Point, ...], other: tuple[str, tuple[Point, ...]]) -> bool:
@@ -42,6 +51,27 @@ def _same(name: str, points: tuple[Point, ...], other: tuple[str, tuple[Point, .
         return False
     distance = min_distance_m(points, other[1])
     return distance is None or distance <= _SAME_PLACE_M
+
+
+def name_window(ordered: Sequence[tuple[str, T]], probe: tuple[str, T], width: int) -> list[T]:
+    """The members of a block sorted by (sort name, position) that sit nearest to `probe`:
+    `width` before it and `width` + 1 from it on (the probe itself, when a member)."""
+    at = bisect_left(ordered, probe)  # type: ignore[arg-type]
+    return [member for _, member in ordered[max(0, at - width) : at + width + 1]]
+
+
+def centroid_point(record: MatchRecord) -> tuple[int, int] | None:
+    """The record's point in DEGREE_UNITS if it gives exactly one (only then does it say
+    where its postcode is)."""
+    if len(record.points) != 1:
+        return None
+    lat, lon = record.points[0]
+    return round(lat * DEGREE_UNITS), round(lon * DEGREE_UNITS)
+
+
+def centroid_areas(record: MatchRecord) -> list[str]:
+    """The postcodes and districts whose centroids the record's point counts towards."""
+    return [*record.postcodes, *record.districts]
 
 
 class RecordIndex:
@@ -58,7 +88,8 @@ class RecordIndex:
         self._overflow: dict[str, set[Key]] = {level: set() for level in LEVELS}
         # Postcode / district -> [sum of latitudes, sum of longitudes, count] of records
         # that give both a single point and the postcode: a geocoder learnt from the data.
-        self._centroids: dict[str, list[float]] = {}
+        # Sums in DEGREE_UNITS, so they are exact whatever the order records come in.
+        self._centroids: dict[str, list[int]] = {}
 
     @classmethod
     def build(cls, records: Iterable[MatchRecord], config: MatchConfig) -> RecordIndex:
@@ -82,6 +113,16 @@ class RecordIndex:
     def ids(self) -> list[str]:
         """IDs of all current records."""
         return list(self.positions)
+
+    def names_organization(self, record_id: str) -> bool:
+        """Whether a current record names its organisation (only those are matched as
+        organisations; the others join their service cluster's)."""
+        return record_id in self and bool(self.get(record_id).organization)
+
+    def require(self, record_ids: Iterable[str]) -> None:
+        """Records an incremental run is about to read, with the counts and centroids
+        their scores need. This index holds every record already; one holding only the
+        records a change touches (app.dedupe.StoredIndex) loads them here."""
 
     def upsert(self, records: Iterable[MatchRecord]) -> list[str]:
         """Add new records and replace changed ones; return their IDs."""
@@ -107,13 +148,18 @@ class RecordIndex:
                 self._unfile(position)
                 self.records[position] = None
 
+    def filed_keys(self, level: str, record: MatchRecord) -> list[Key]:
+        """The blocks this index keeps `record` in at `level`: all its block keys (an
+        index that only counts key sharing keeps fewer)."""
+        return block_keys(level, record)
+
     def _file(self, position: int) -> None:
         record = self.records[position]
         assert record is not None
         largest = self.config.block_max
         for level in LEVELS:
             blocks, overflow = self.blocks[level], self._overflow[level]
-            for key in block_keys(level, record):
+            for key in self.filed_keys(level, record):
                 if key in overflow:
                     continue
                 members = blocks.setdefault(key, [])
@@ -134,7 +180,7 @@ class RecordIndex:
         record = self.records[position]
         assert record is not None
         for level in LEVELS:
-            for key in block_keys(level, record):
+            for key in self.filed_keys(level, record):
                 members = self.blocks[level].get(key, [])
                 if position in members:
                     members.remove(position)
@@ -151,13 +197,13 @@ class RecordIndex:
         self._count_place(record, -1)
 
     def _count_place(self, record: MatchRecord, sign: int) -> None:
-        if len(record.points) != 1:
+        point = centroid_point(record)
+        if point is None:
             return
-        lat, lon = record.points[0]
-        for area in (*record.postcodes, *record.districts):
-            sums = self._centroids.setdefault(area, [0.0, 0.0, 0])
-            sums[0] += sign * lat
-            sums[1] += sign * lon
+        for area in centroid_areas(record):
+            sums = self._centroids.setdefault(area, [0, 0, 0])
+            sums[0] += sign * point[0]
+            sums[1] += sign * point[1]
             sums[2] += sign
 
     def place_of(self, record: MatchRecord) -> tuple[tuple[Point, ...], float] | None:
@@ -170,7 +216,8 @@ class RecordIndex:
             for area in sorted(areas):
                 sums = self._centroids.get(area)
                 if sums and sums[2] > 0:
-                    points.append((sums[0] / sums[2], sums[1] / sums[2]))
+                    count = sums[2] * DEGREE_UNITS
+                    points.append((sums[0] / count, sums[1] / count))
             if points:
                 return tuple(points), uncertainty
         return None
@@ -201,9 +248,12 @@ class RecordIndex:
         among the records holding a key."""
         if len(members) <= 1:
             return 1
+        records = sorted(
+            (self.records[p] for p in members),
+            key=lambda record: record.record_id,  # type: ignore[union-attr]
+        )
         seen: list[tuple[str, tuple[Point, ...]]] = []
-        for position in members:
-            record = self.records[position]
+        for record in records:
             assert record is not None
             if level == "organizations":
                 name, points = record.organization or record.full_name, ()
@@ -246,9 +296,7 @@ class RecordIndex:
                 for p in self.blocks[level][key]
             )
             self._sorted[(level, key)] = ordered
-        at = bisect_left(ordered, (sort_name(level, record), position))
-        window = self.config.block_window
-        return [p for _, p in ordered[max(0, at - window) : at + window + 1]]
+        return name_window(ordered, (sort_name(level, record), position), self.config.block_window)
 
     def prepare(self) -> None:
         """Sort every large block now, so forked workers share the work instead of

@@ -145,6 +145,33 @@ class MatchRecord:
             service=service if keep_service else None,
         )
 
+    def stored_fields(self) -> dict[str, Any]:
+        """Its own fields as JSON values, so it can be stored and rebuilt cheaply
+        (`from_stored_fields`) instead of normalised again from the service."""
+        fields: dict[str, Any] = {name: getattr(self, name) for name in _PLAIN_FIELDS}
+        fields |= {name: sorted(getattr(self, name)) for name in _SET_FIELDS}
+        fields |= {name: list(getattr(self, name)) for name in _TUPLE_FIELDS}
+        fields["points"] = [list(point) for point in self.points]
+        return fields
+
+    @classmethod
+    def from_stored_fields(cls, fields: Mapping[str, Any]) -> MatchRecord:
+        """The record `stored_fields` gave (without the service dict)."""
+        return cls(
+            **{name: fields[name] for name in _PLAIN_FIELDS},
+            **{name: frozenset(fields[name]) for name in _SET_FIELDS},
+            **{name: tuple(fields[name]) for name in _TUPLE_FIELDS},
+            points=tuple((lat, lon) for lat, lon in fields["points"]),
+        )
+
+
+_PLAIN_FIELDS = ("source", "key", "name", "organization", "website", "description", "last_modified")
+_SET_FIELDS = (
+    "phones", "emails", "charity_numbers", "company_numbers", "location_names", "postcodes",
+    "districts", "taxonomy",
+)  # fmt: skip
+_TUPLE_FIELDS = ("alternate_names", "org_alternate_names")
+
 
 def _text(value: Any) -> str | None:
     """Stripped text or None; numbers from spreadsheets become text; HTML entities are

@@ -4,7 +4,14 @@ plus provenance (source, source_record) and reference geography (postcode, area)
 from . import accounts  # noqa: F401  (accounts, moderation queue: app.models.accounts)
 from .base import Base, new_id
 from .contact import Contact, Language, Phone, Schedule
-from .dedupe import MatchDecision, MatchReview, MergedAlias, MergedService
+from .dedupe import (
+    MatchDecision,
+    MatchKey,
+    MatchReview,
+    MatchSummary,
+    MergedAlias,
+    MergedService,
+)
 from .geo import Area, Postcode
 from .location import Accessibility, Address, Location
 from .organization import Organization, OrganizationIdentifier, Program
@@ -24,7 +31,9 @@ __all__ = [
     "Language",
     "Location",
     "MatchDecision",
+    "MatchKey",
     "MatchReview",
+    "MatchSummary",
     "MergedAlias",
     "MergedService",
     "MetaTableDescription",

@@ -7,6 +7,9 @@ service_id and organization_id: the merged objects each record ended in).
 - `MergedService`: which source record each field of a merged service came from.
 - `MergedAlias`: the ID a merged-away service or organisation had, and the ID that
   holds its records now, so old links and synced copies can follow it.
+- `MatchSummary` and `MatchKey`: what the matcher knows of each record without reading
+  it (its own IDs, its point, its matchable fields) and the blocks it is filed in, so an
+  incremental run reads only the records a change touches (app.dedupe.summaries).
 """
 
 from __future__ import annotations
@@ -14,7 +17,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, id_column, text
@@ -70,3 +84,38 @@ class MergedAlias(Base):
     kind: Mapped[str] = mapped_column(Text)  # service | organization
     new_id: Mapped[str] = mapped_column(String(36), index=True)
     merged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MatchSummary(Base):
+    """A source record as the matcher last read it (content_hash says which version)."""
+
+    __tablename__ = "match_summary"
+
+    record_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("source_record.id", ondelete="CASCADE"), primary_key=True
+    )
+    content_hash: Mapped[str] = mapped_column(String(64))
+    own_service_id: Mapped[str] = mapped_column(String(36))  # as the importer published it
+    own_organization_id: Mapped[str | None] = mapped_column(String(36))
+    names_organization: Mapped[bool] = mapped_column(Boolean)  # takes part in org matching
+    # Its point, when it gives exactly one, in 1e-7 degrees: what postcode centroids add up.
+    latitude: Mapped[int | None] = mapped_column(BigInteger)
+    longitude: Mapped[int | None] = mapped_column(BigInteger)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)  # MatchRecord.stored_fields()
+
+
+class MatchKey(Base):
+    """One block an active record is filed in (a hash of level and blocking key), or one
+    postcode area its point counts towards; `copies` when its keys name a block twice.
+    The record's sort name at the block's level rides along, so that a block's members,
+    in name order, are read from one index."""
+
+    __tablename__ = "match_key"
+    __table_args__ = (Index("ix_match_key_block", "key_hash", "sort_name", "record_id", "copies"),)
+
+    record_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("match_summary.record_id", ondelete="CASCADE"), primary_key=True
+    )
+    key_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    sort_name: Mapped[str] = mapped_column(Text)  # "" for a postcode area
+    copies: Mapped[int] = mapped_column(Integer)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, case, delete, exists, insert, select
+from sqlalchemy import Select, bindparam, case, delete, exists, insert, select
 from sqlalchemy.orm import Session
 
 from app.models import Location, Schedule, Service, ServiceArea, ServiceAtLocation
@@ -66,7 +66,11 @@ def _refresh(session: Session, service_ids: list[str]) -> None:
             )
         )
     ]  # fmt: skip
+    # A venue may have been listed under another service before (deduplication moves
+    # venues between services): its old row goes too.
+    moved = delete(venue_index).where(venue_index.c.id == bindparam("id"))
     if venues:
+        session.connection().execute(moved, [{"id": venue["id"]} for venue in venues])
         session.execute(insert(venue_index), venues)
     if areas:
         session.execute(insert(area_index), areas)

@@ -161,3 +161,23 @@ def test_parts_a_person_changed_added_or_deleted_survive_an_import(client, sessi
     assert [p["number"] for p in service["phones"]] == ["07700 900123"]
     assert service["phones"][0]["id"] == added["id"]
     assert [s["id"] for s in service["schedules"]] == [schedule["id"]]
+
+
+def test_the_history_records_no_import_change_to_a_field_an_editors_lock_kept(
+    client, session, make_person
+):
+    service_id = import_lunch_club(session, description="Soup", name="Lunch Club")
+    editor = editor_of(make_person, session, service_id)
+    client.patch(
+        f"/services/{service_id}", json={"description": "Soup and pudding"}, headers=editor.headers
+    )
+
+    import_lunch_club(session, description="Soup, Wednesdays", name="Kentish Town Lunch Club")
+
+    history = client.get(f"/services/{service_id}/history", query_string={"per_page": 100})
+    by_import = [
+        (row["field_name"], row["previous_value"], row["replacement_value"])
+        for row in history.get_json()["contents"]
+        if row["updated_by"] == "import:lunch-clubs" and row["last_action_type"] == "update"
+    ]
+    assert by_import == [("name", "Lunch Club", "Kentish Town Lunch Club")]

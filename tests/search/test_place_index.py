@@ -4,8 +4,9 @@ means: for every venue and service, each weekday and "free" agree with filters.p
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from app import search
 from app.models import Service, ServiceAtLocation
 from app.search import filters
 from app.search.place_index import fill_missing, runs_on
@@ -80,3 +81,22 @@ def test_fill_missing_indexes_only_what_is_missing(session, assorted):
     session.execute(area_index.delete())
     assert fill_missing(session) == len(assorted)
     assert fill_missing(session) == 0
+
+
+def test_a_venue_moved_to_another_service_is_indexed_under_it(session, publish):
+    """Deduplication moves venues between services and refreshes the service they join."""
+    first, second = publish(
+        make_service("First", 51.50, -0.10, areas=("online",)),
+        make_service("Second", 51.52, -0.12, areas=("online",)),
+    )
+    venue = first["service_at_locations"][0]["id"]
+    session.execute(
+        update(ServiceAtLocation)
+        .where(ServiceAtLocation.id == venue)
+        .values(service_id=second["id"])
+    )
+    search.index_services(session, [second["id"]])
+    rows = session.execute(select(venue_index.c.id, venue_index.c.service_id)).all()
+    assert sorted(rows) == sorted(
+        [(venue, second["id"]), (second["service_at_locations"][0]["id"], second["id"])]
+    )
