@@ -48,6 +48,7 @@ from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
 from app.taxonomy.mapping import map_category
 from importers.conform import MAX_INDEXED_TEXT, storable, storable_text
+from importers.gc_tuning import fewer_collections
 from importers.geocode import Geocoder
 from importers.ids import assign_ids
 from importers.prepare import Rejected, prepare_service
@@ -427,6 +428,24 @@ def run_import(
     source.last_imported_at = dt.datetime.now(dt.UTC)
     session.flush()
     importer = Importer(session, source, keep_ids)
+    with fewer_collections():
+        _add_all(importer, items, progress)
+        if full:
+            importer.withdraw_missing()
+        search.index_services(session, importer.touched)
+        assign_boroughs(session, locations_of(session, importer.touched))
+    session.expire_all()  # Core writes bypassed the identity map
+    if dedupe and needs_matching(session):
+        importer.report.dedupe = run_dedupe(session, now=importer.now)
+    return importer.report
+
+
+def _add_all(
+    importer: Importer,
+    items: Iterable[Record | RecordError],
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Stage and publish every item; a row the database refuses names where it was."""
     position = "the start"
     try:
         for count, item in enumerate(items, start=1):
@@ -440,11 +459,3 @@ def run_import(
         raise SourceFormatError(
             f"near {position}: the database refused a record ({exc.orig})"
         ) from exc
-    if full:
-        importer.withdraw_missing()
-    search.index_services(session, importer.touched)
-    assign_boroughs(session, locations_of(session, importer.touched))
-    session.expire_all()  # Core writes bypassed the identity map
-    if dedupe and needs_matching(session):
-        importer.report.dedupe = run_dedupe(session, now=importer.now)
-    return importer.report
