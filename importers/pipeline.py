@@ -47,11 +47,11 @@ from app.models import (
 from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
 from app.taxonomy.mapping import map_category
-from importers.conform import MAX_INDEXED_TEXT, storable, storable_text
+from importers.conform import MAX_INDEXED_TEXT
 from importers.gc_tuning import fewer_collections
 from importers.geocode import Geocoder
 from importers.ids import assign_ids
-from importers.prepare import Rejected, prepare_service
+from importers.prepare import Rejected, prepare_record
 from importers.publish import Publisher
 from importers.record import Record, RecordError, SourceFormatError
 
@@ -177,7 +177,8 @@ class Importer:
                 self.seen.add(item.key)  # a bad row this time is no reason to withdraw
             return
         self.report.read += 1
-        item.key, item.position = storable_text(item.key), storable_text(item.position)
+        if item.prepared is None:
+            prepare_record(item)
         if len(item.key) > MAX_INDEXED_TEXT:
             reason = f"its ID is over {MAX_INDEXED_TEXT} characters long"
             self._problem("rejected", item.position, reason, item.key[:80] + "...")
@@ -186,10 +187,9 @@ class Importer:
             self._problem("rejected", item.position, "repeats an earlier record's ID", item.key)
             return
         self.seen.add(item.key)
-        try:
-            prepared = prepare_service(item.service)
-        except Rejected as exc:
-            self._problem("rejected", item.position, exc.reason, item.key, exc.field)
+        prepared = item.prepared
+        if isinstance(prepared, Rejected):
+            self._problem("rejected", item.position, prepared.reason, item.key, prepared.field)
             return
         for sal in prepared.service.get("service_at_locations") or []:
             if sal.get("location"):
@@ -289,7 +289,7 @@ class Importer:
             "source_id": self.source_id,
             "key": staged.item.key,
             "position": staged.item.position,
-            "raw": storable(staged.item.raw),
+            "raw": staged.item.raw,  # made storable by prepare_record
             "record": staged.service,
             "content_hash": staged.digest,
             "status": "active",
