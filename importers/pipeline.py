@@ -47,6 +47,7 @@ from app.models import (
 from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
 from app.taxonomy.mapping import map_category
+from importers.bulk import insert_rows
 from importers.conform import MAX_INDEXED_TEXT
 from importers.gc_tuning import fewer_collections
 from importers.geocode import Geocoder
@@ -259,13 +260,13 @@ class Importer:
         connection = self.session.connection()
         new = [self._record_row(s) for s in batch if s.is_new]
         if new:
-            connection.execute(insert(SourceRecord.__table__), new)
+            insert_rows(connection, SourceRecord.__table__, new)
         changed = [self._record_row(s) for s in batch if not s.is_new]
         if changed:
             connection.execute(UPDATE_RECORD, [{**row, "_id": row["id"]} for row in changed])
         history = [row for s in batch for row in self._audit(s, previous.get(s.record_id))]
         if history:
-            connection.execute(insert(MetadataEntry.__table__), history)
+            insert_rows(connection, MetadataEntry.__table__, history)
         self.touched.extend(s.service["id"] for s in batch)
 
     def _merged(self, staged: Staged) -> bool:

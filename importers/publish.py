@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -40,6 +40,7 @@ from app.models import (
     TaxonomyTerm,
     stable_id,
 )
+from importers.bulk import insert_rows
 from importers.flatten import TABLE_ORDER, Rows, columns_of, flatten_service
 from importers.ids import is_uuid
 
@@ -185,7 +186,7 @@ class Publisher:
 
     def _insert(self, model: type, rows: list[Data]) -> None:
         for group in _by_columns(rows):
-            self.session.connection().execute(insert(model.__table__), group)
+            insert_rows(self.session.connection(), model.__table__, group)
 
     def _resolve_attributes(self, rows: Rows) -> None:
         for row, term in rows.attributes:
