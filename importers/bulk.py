@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
@@ -33,29 +34,39 @@ def insert_rows(connection: Connection, table: Table, rows: list[Data]) -> None:
     if compiled is None:
         connection.execute(insert(table), rows)
         return
-    sql, order = compiled
-    params = [
-        tuple([row[name] if process is None else process(row[name]) for name, process in order])
-        for row in rows
-    ]
+    sql, values, processed = compiled
+    params = list(map(values, rows))
+    if processed:
+        params = [_processed(row, processed) for row in params]
     connection.exec_driver_sql(sql, params)
+
+
+def _processed(values: tuple, processed: list[tuple[int, Processor]]) -> tuple:
+    changed = list(values)
+    for index, process in processed:
+        changed[index] = process(changed[index])
+    return tuple(changed)
 
 
 @cache
 def _compiled(
     table: Table, keys: tuple[str, ...], dialect: Dialect
-) -> tuple[str, list[tuple[str, Processor]]] | None:
-    """The INSERT's SQL for these columns, and (column, bind processor) in its order;
-    None where SQLAlchemy's own executemany is wanted: on a driver taking named
-    parameters (PostgreSQL), or when a missing column has a default to fill in."""
+) -> tuple[str, Callable[[Data], tuple], list[tuple[int, Processor]]] | None:
+    """The INSERT's SQL for these columns, a function giving a row's values in its order,
+    and (position, bind processor) of those a type processes; None where SQLAlchemy's own
+    executemany is wanted: on a driver taking named parameters (PostgreSQL), or when a
+    missing column has a default to fill in."""
     if not dialect.positional:
         return None
     compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
     names = list(compiled.positiontup or [])
     if sorted(names) != list(keys):
         return None
-    order = [(name, _processor(table.c[name].type, dialect)) for name in names]
-    return str(compiled), order
+    processors = [_processor(table.c[name].type, dialect) for name in names]
+    processed = [(index, p) for index, p in enumerate(processors) if p is not None]
+    getter = itemgetter(*names)
+    values = getter if len(names) > 1 else (lambda row: (getter(row),))
+    return str(compiled), values, processed
 
 
 def _processor(column_type: TypeEngine, dialect: Dialect) -> Processor:
