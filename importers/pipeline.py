@@ -30,6 +30,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from app import search
+from app.bulk_insert import insert_rows
 from app.db import widen_cache
 from app.dedupe import DedupeReport, lock_dedupe, run_dedupe
 from app.dedupe.state import needs_matching
@@ -47,7 +48,6 @@ from app.models import (
 from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
 from app.taxonomy.mapping import map_category
-from importers.bulk import insert_rows
 from importers.conform import MAX_INDEXED_TEXT
 from importers.gc_tuning import fewer_collections
 from importers.geocode import Geocoder

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from app.bulk_insert import insert_rows
 from app.models import (
     Accessibility,
     Address,
@@ -40,7 +41,6 @@ from app.models import (
     TaxonomyTerm,
     stable_id,
 )
-from importers.bulk import insert_rows
 from importers.flatten import TABLE_ORDER, Rows, columns_of, flatten_service
 from importers.ids import is_uuid
 

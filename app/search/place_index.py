@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, case, delete, exists, insert, select
+from sqlalchemy import Select, case, delete, exists, select
 from sqlalchemy.orm import Session
 
+from app.bulk_insert import insert_rows
 from app.models import Location, Schedule, Service, ServiceArea, ServiceAtLocation
 
 from . import filters
@@ -66,10 +67,8 @@ def _refresh(session: Session, service_ids: list[str]) -> None:
             )
         )
     ]  # fmt: skip
-    if venues:
-        session.execute(insert(venue_index), venues)
-    if areas:
-        session.execute(insert(area_index), areas)
+    insert_rows(session.connection(), venue_index, venues)
+    insert_rows(session.connection(), area_index, areas)
 
 
 def fill_missing(session: Session) -> int:

@@ -4,8 +4,8 @@ import datetime as dt
 
 from sqlalchemy import insert, select, text
 
+from app.bulk_insert import insert_rows
 from app.models import MetadataEntry, Source, SourceRecord, stable_id
-from importers.bulk import insert_rows
 
 WHEN = dt.datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=dt.UTC)
 

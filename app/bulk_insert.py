@@ -1,4 +1,4 @@
-"""INSERT many rows of one table in one executemany: the import's hottest statement.
+"""INSERT many rows of one table in one executemany: an import's hottest statement.
 
 SQLAlchemy's executemany turns each row dict into parameters one at a time: a dict of
 every bind parameter per row, each value through its type's processor, then a tuple in
@@ -18,7 +18,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, TableClause, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
@@ -26,7 +26,7 @@ Data = dict[str, Any]
 Processor = Callable[[Any], Any] | None
 
 
-def insert_rows(connection: Connection, table: Table, rows: list[Data]) -> None:
+def insert_rows(connection: Connection, table: TableClause, rows: list[Data]) -> None:
     """Insert rows that all have the same keys (a subset of the table's columns)."""
     if not rows:
         return
@@ -50,7 +50,7 @@ def _processed(values: tuple, processed: list[tuple[int, Processor]]) -> tuple:
 
 @cache
 def _compiled(
-    table: Table, keys: tuple[str, ...], dialect: Dialect
+    table: TableClause, keys: tuple[str, ...], dialect: Dialect
 ) -> tuple[str, Callable[[Data], tuple], list[tuple[int, Processor]]] | None:
     """The INSERT's SQL for these columns, a function giving a row's values in its order,
     and (position, bind processor) of those a type processes; None where SQLAlchemy's own
