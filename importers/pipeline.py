@@ -55,6 +55,7 @@ from importers.ids import assign_ids
 from importers.prepare import Rejected, prepare_record
 from importers.publish import Publisher
 from importers.record import Record, RecordError, SourceFormatError
+from importers.statistics import refresh_statistics
 
 AUDITED_FIELDS = ("name", "description", "url", "email", "status", "fees_description")
 
@@ -433,6 +434,7 @@ def run_import(
         _add_all(importer, items, progress)
         if full:
             importer.withdraw_missing()
+        refresh_statistics(session, len(importer.touched))
         search.index_services(session, importer.touched)
         assign_boroughs(session, locations_of(session, importer.touched))
     session.expire_all()  # Core writes bypassed the identity map
