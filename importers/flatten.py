@@ -63,8 +63,6 @@ SERVICE_LISTS = [
     (Funding, "funding"),
 ]
 ADDRESS_REQUIRED = ("address_1", "city", "state_province", "postal_code")
-REPLACED_WHOLE = (Service, Location)  # upserted rows whose absent fields mean "none now"
-KEPT = {"borough"}  # derived after publishing (from the area polygons), not from the dict
 
 
 @dataclass
@@ -78,9 +76,6 @@ class Rows:
     def add(self, model: type, data: Data, **owner: Any) -> Data:
         names = _column_names(model)
         row = columns_of(model, data) | {k: v for k, v in owner.items() if k in names}
-        if model in REPLACED_WHOLE:
-            # An upsert must also clear what the new version no longer says.
-            row = _cleared(model) | row
         self.tables[model].append(row)
         return row
 
@@ -98,14 +93,6 @@ def columns_of(model: type, data: Data) -> Data:
 def _column_names(model: type) -> frozenset[str]:
     """The model's column names (asked for once per row, so kept)."""
     return frozenset(model.__table__.columns.keys())  # type: ignore[attr-defined]
-
-
-@cache
-def _cleared(model: type) -> Data:
-    """None for each nullable column a new version of the row may no longer set.
-    Shared: callers merge it into a new dict and never change it."""
-    columns = model.__table__.columns  # type: ignore[attr-defined]
-    return {c.name: None for c in columns if c.nullable and c.name not in KEPT}
 
 
 def flatten_service(data: Data, modified: dt.datetime, rows: Rows | None = None) -> Rows:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from importers.careplace import read_careplace
 from importers.datapackage import read_datapackage
@@ -14,6 +13,7 @@ from importers.lvsc import read_lvsc
 from importers.oruk import read_oruk
 from importers.record import Record, RecordError
 from importers.spreadsheet import read_spreadsheet
+from importers.worker import read_prepared
 
 Reader = Callable[..., Iterator[Record | RecordError]]
 
@@ -43,13 +43,15 @@ FORMATS: dict[str, Format] = {
 def read_source(
     format_name: str, location: str, mapping: Path | None = None, borough: str | None = None
 ) -> Iterator[Record | RecordError]:
-    """The records of one file or feed, by format name."""
+    """The records of one file or feed, by format name (a large file's read and prepared
+    by a worker process: see worker.py)."""
     fmt = FORMATS[format_name]
     if format_name == "csv":
         if mapping is None:
             raise ValueError("a council spreadsheet needs --mapping FILE (see importers/mappings)")
-        return fmt.reader(Path(location), mapping)
+        return read_prepared(fmt.reader, Path(location), mapping)
     if format_name == "careplace":
-        return fmt.reader(Path(location), borough)
-    path: Any = location if fmt.remote and "://" in location else Path(location)
-    return fmt.reader(path)
+        return read_prepared(fmt.reader, Path(location), borough)
+    if fmt.remote and "://" in location:
+        return fmt.reader(location)
+    return read_prepared(fmt.reader, Path(location))

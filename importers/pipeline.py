@@ -30,6 +30,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from app import search
+from app.bulk_insert import insert_rows
 from app.db import widen_cache
 from app.dedupe import DedupeReport, lock_dedupe, run_dedupe
 from app.dedupe.state import needs_matching
@@ -47,12 +48,14 @@ from app.models import (
 from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
 from app.taxonomy.mapping import map_category
-from importers.conform import MAX_INDEXED_TEXT, storable, storable_text
+from importers.conform import MAX_INDEXED_TEXT
+from importers.gc_tuning import fewer_collections
 from importers.geocode import Geocoder
 from importers.ids import assign_ids
-from importers.prepare import Rejected, prepare_service
+from importers.prepare import Rejected, prepare_record
 from importers.publish import Publisher
 from importers.record import Record, RecordError, SourceFormatError
+from importers.statistics import refresh_statistics
 
 AUDITED_FIELDS = ("name", "description", "url", "email", "status", "fees_description")
 
@@ -176,7 +179,8 @@ class Importer:
                 self.seen.add(item.key)  # a bad row this time is no reason to withdraw
             return
         self.report.read += 1
-        item.key, item.position = storable_text(item.key), storable_text(item.position)
+        if item.prepared is None:
+            prepare_record(item)
         if len(item.key) > MAX_INDEXED_TEXT:
             reason = f"its ID is over {MAX_INDEXED_TEXT} characters long"
             self._problem("rejected", item.position, reason, item.key[:80] + "...")
@@ -185,10 +189,9 @@ class Importer:
             self._problem("rejected", item.position, "repeats an earlier record's ID", item.key)
             return
         self.seen.add(item.key)
-        try:
-            prepared = prepare_service(item.service)
-        except Rejected as exc:
-            self._problem("rejected", item.position, exc.reason, item.key, exc.field)
+        prepared = item.prepared
+        if isinstance(prepared, Rejected):
+            self._problem("rejected", item.position, prepared.reason, item.key, prepared.field)
             return
         for sal in prepared.service.get("service_at_locations") or []:
             if sal.get("location"):
@@ -258,7 +261,7 @@ class Importer:
         connection = self.session.connection()
         new = [self._record_row(s) for s in batch if s.is_new]
         if new:
-            connection.execute(insert(SourceRecord.__table__), new)
+            insert_rows(connection, SourceRecord.__table__, new)
         changed = [self._record_row(s) for s in batch if not s.is_new]
         if changed:
             connection.execute(UPDATE_RECORD, [{**row, "_id": row["id"]} for row in changed])
@@ -269,7 +272,7 @@ class Importer:
             for row in self._audit(s, previous.get(s.record_id), shown.get(s.service["id"]))
         ]
         if history:
-            connection.execute(insert(MetadataEntry.__table__), history)
+            insert_rows(connection, MetadataEntry.__table__, history)
         self.touched.extend(s.service["id"] for s in batch)
 
     def _merged(self, staged: Staged) -> bool:
@@ -293,7 +296,7 @@ class Importer:
             "source_id": self.source_id,
             "key": staged.item.key,
             "position": staged.item.position,
-            "raw": storable(staged.item.raw),
+            "raw": staged.item.raw,  # made storable by prepare_record
             "record": staged.service,
             "content_hash": staged.digest,
             "status": "active",
@@ -427,6 +430,25 @@ def run_import(
     source.last_imported_at = dt.datetime.now(dt.UTC)
     session.flush()
     importer = Importer(session, source, keep_ids)
+    with fewer_collections():
+        _add_all(importer, items, progress)
+        if full:
+            importer.withdraw_missing()
+        refresh_statistics(session, len(importer.touched))
+        search.index_services(session, importer.touched)
+        assign_boroughs(session, locations_of(session, importer.touched))
+    session.expire_all()  # Core writes bypassed the identity map
+    if dedupe and needs_matching(session):
+        importer.report.dedupe = run_dedupe(session, now=importer.now)
+    return importer.report
+
+
+def _add_all(
+    importer: Importer,
+    items: Iterable[Record | RecordError],
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Stage and publish every item; a row the database refuses names where it was."""
     position = "the start"
     try:
         for count, item in enumerate(items, start=1):
@@ -440,11 +462,3 @@ def run_import(
         raise SourceFormatError(
             f"near {position}: the database refused a record ({exc.orig})"
         ) from exc
-    if full:
-        importer.withdraw_missing()
-    search.index_services(session, importer.touched)
-    assign_boroughs(session, locations_of(session, importer.touched))
-    session.expire_all()  # Core writes bypassed the identity map
-    if dedupe and needs_matching(session):
-        importer.report.dedupe = run_dedupe(session, now=importer.now)
-    return importer.report

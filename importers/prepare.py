@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from importers.conform import conform_service
+from importers.conform import conform_service, storable, storable_text
 from importers.normalise import (
     clean_text,
     find_postcode,
@@ -29,6 +29,7 @@ from importers.normalise import (
     split_phones,
 )
 from importers.normalise.boroughs import NATIONAL, ONLINE, PAN_LONDON
+from importers.record import Record
 
 Data = dict[str, Any]
 
@@ -58,11 +59,28 @@ class Rejected(Exception):
         self.field = field_name
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return Rejected, (self.field, self.reason)  # a worker process sends it back
+
 
 @dataclass
 class Prepared:
     service: Data
     warnings: list[str] = field(default_factory=list)
+
+
+def prepare_record(record: Record) -> None:
+    """Make the record's key, position and raw payload storable and prepare its service,
+    in place: `record.prepared` becomes the Prepared service or the Rejected reason.
+
+    Needs no database, so a worker process can do it for the whole file (worker.py).
+    """
+    record.key, record.position = storable_text(record.key), storable_text(record.position)
+    record.raw = storable(record.raw)
+    try:
+        record.prepared = prepare_service(record.service)
+    except Rejected as exc:
+        record.prepared = exc
 
 
 def prepare_service(service: Data) -> Prepared:

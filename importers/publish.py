@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from app.bulk_insert import insert_rows
 from app.models import (
     Accessibility,
     Address,
@@ -44,6 +46,8 @@ from importers.ids import is_uuid
 
 Data = dict[str, Any]
 UPSERTED = (Organization, Location, Service)
+REPLACED_WHOLE = (Service, Location)  # upserted rows whose absent fields mean "none now"
+KEPT = {"borough"}  # derived after publishing (from the area polygons), not from the dict
 SERVICE_OWNED = (Language, Phone, Schedule, Contact, Funding, CostOption, ServiceArea,
                  RequiredDocument, ServiceAtLocation)  # fmt: skip
 LOCATION_OWNED = (Address, Accessibility, Language)
@@ -161,11 +165,16 @@ class Publisher:
                 self.session.execute(delete(table).where(column.in_(ids[start : start + 500])))
 
     def _upsert(self, model: type, rows: list[Data], existing: set[str] | None = None) -> None:
-        """Insert the new rows, update the others (`existing`: the ids already there)."""
+        """Insert the new rows, update the others (`existing`: the ids already there).
+
+        An updated service or location also clears what its new version no longer says;
+        a new row leaves those columns out (NULL either way, and cheaper to insert).
+        """
         if existing is None:
             existing = self._existing(model, [r["id"] for r in rows])
         self._insert(model, [r for r in rows if r["id"] not in existing])
-        for group in _by_columns(r for r in rows if r["id"] in existing):
+        cleared = _cleared(model) if model in REPLACED_WHOLE else {}
+        for group in _by_columns(cleared | r for r in rows if r["id"] in existing):
             columns = [c for c in group[0] if c != "id"]
             statement = (
                 update(model.__table__)
@@ -177,7 +186,7 @@ class Publisher:
 
     def _insert(self, model: type, rows: list[Data]) -> None:
         for group in _by_columns(rows):
-            self.session.connection().execute(insert(model.__table__), group)
+            insert_rows(self.session.connection(), model.__table__, group)
 
     def _resolve_attributes(self, rows: Rows) -> None:
         for row, term in rows.attributes:
@@ -246,6 +255,14 @@ def ensure_taxonomy(session: Session, name: str, detail: Data | None = None) -> 
 def publish_services(session: Session, services: list[Data], modified: dt.datetime) -> list[str]:
     """Publish a list of services in one go (for callers without a Publisher of their own)."""
     return Publisher(session).publish(services, modified)
+
+
+@cache
+def _cleared(model: type) -> Data:
+    """None for each nullable column a new version of the row may no longer set.
+    Shared: callers merge it into a new dict and never change it."""
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    return {c.name: None for c in columns if c.nullable and c.name not in KEPT}
 
 
 def _unique(rows: list[Data]) -> list[Data]:

@@ -27,7 +27,10 @@ with stable uuid5 IDs derived from the source name and `key`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importers.prepare import Prepared, Rejected
 
 
 @dataclass
@@ -38,6 +41,9 @@ class Record:
     position: str  # where it was read, for error reports: "line 12", "placemark 4", "item 37"
     raw: dict[str, Any]  # the payload exactly as read (strings as in the file)
     service: dict[str, Any]  # HSDS 3.0 service object, nested organization and service_at_locations
+    # What prepare_record made of it: set by the pipeline, or already by the worker process
+    # that read the file (importers/worker.py). Readers leave it None.
+    prepared: Prepared | Rejected | None = None
 
 
 @dataclass

@@ -64,9 +64,8 @@ class SourceRecord(Base):
     __table_args__ = (UniqueConstraint("source_id", "key", name="uq_source_record_key"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    source_id: Mapped[str] = mapped_column(
-        String(36), ForeignKey("source.id", ondelete="CASCADE"), index=True
-    )
+    # Indexed by uq_source_record_key, whose leading column it is.
+    source_id: Mapped[str] = mapped_column(String(36), ForeignKey("source.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(Text)  # the source's own ID for the record
     position: Mapped[str | None] = text()  # where it was last read: "line 12"
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)  # as the source gave it

@@ -41,16 +41,18 @@ class Attribute(Base):
 
     __tablename__ = "attribute"
     __table_args__ = (
-        Index("ix_attribute_link", "link_entity", "link_id"),
         # "Is this service tagged with one of these terms?" and "which services are?",
-        # each answered from an index alone (place searches, app/search/nearby.py).
+        # each answered from an index alone (place searches, app/search/nearby.py). Their
+        # leading columns also serve a service's attributes (link_entity, link_id) and the
+        # foreign key (taxonomy_term_id): no separate indexes for those, one fewer each
+        # for every attribute an import writes.
         Index("ix_attribute_link_term", "link_entity", "link_id", "taxonomy_term_id"),
         Index("ix_attribute_term_link", "taxonomy_term_id", "link_entity", "link_id"),
     )
 
     id: Mapped[str] = id_column()
     link_id: Mapped[str] = mapped_column(String(36))
-    taxonomy_term_id: Mapped[str | None] = fk("taxonomy_term.id")
+    taxonomy_term_id: Mapped[str | None] = fk("taxonomy_term.id", index=False)
     link_type: Mapped[str | None] = text()
     link_entity: Mapped[str] = mapped_column(Text)
     value: Mapped[str | None] = text()

@@ -162,6 +162,19 @@ def test_a_changed_record_updates_in_place_and_keeps_its_ids(session, tmp_path):
     assert history.previous_value == "A gentle led walk."
 
 
+def test_a_changed_record_clears_what_it_no_longer_says(session, tmp_path):
+    import_file(session, write_csv(tmp_path / "c.csv", SHED))
+    shed = services(session)["Men's Shed"]
+    assert (shed.minimum_age, session.scalars(select(Location.latitude)).one()) == (18, 51.5517)
+    without = SHED.copy()
+    without[13], without[14], without[15] = "", "", ""  # no age range, no coordinates
+    import_file(session, write_csv(tmp_path / "c.csv", without))
+    session.expire_all()
+    assert services(session)["Men's Shed"].minimum_age is None
+    location = session.scalars(select(Location)).one()
+    assert (location.latitude, location.longitude) == (None, None)
+
+
 def test_a_record_missing_from_a_full_export_is_withdrawn_not_deleted(session, tmp_path):
     import_file(session, write_csv(tmp_path / "c.csv", WALK, SHED))
     report = import_file(session, write_csv(tmp_path / "c.csv", WALK))
