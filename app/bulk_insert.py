@@ -18,7 +18,8 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, TableClause, insert
+from sqlalchemy import Connection, Insert, TableClause, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
@@ -26,13 +27,21 @@ Data = dict[str, Any]
 Processor = Callable[[Any], Any] | None
 
 
-def insert_rows(connection: Connection, table: TableClause, rows: list[Data]) -> None:
-    """Insert rows that all have the same keys (a subset of the table's columns)."""
+def insert_rows(
+    connection: Connection,
+    table: TableClause,
+    rows: list[Data],
+    *,
+    ignore_duplicates: bool = False,
+) -> None:
+    """Insert rows that all have the same keys (a subset of the table's columns);
+    `ignore_duplicates`: ON CONFLICT DO NOTHING (both engines)."""
     if not rows:
         return
-    compiled = _compiled(table, tuple(sorted(rows[0])), connection.dialect)
+    keys = tuple(sorted(rows[0]))
+    compiled = _compiled(table, keys, connection.dialect, ignore_duplicates)
     if compiled is None:
-        connection.execute(insert(table), rows)
+        connection.execute(_statement(table, connection.dialect, ignore_duplicates), rows)
         return
     sql, values, processed = compiled
     params = list(map(values, rows))
@@ -48,9 +57,16 @@ def _processed(values: tuple, processed: list[tuple[int, Processor]]) -> tuple:
     return tuple(changed)
 
 
+def _statement(table: TableClause, dialect: Dialect, ignore_duplicates: bool) -> Insert:
+    if not ignore_duplicates:
+        return insert(table)
+    dialect_insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
 @cache
 def _compiled(
-    table: TableClause, keys: tuple[str, ...], dialect: Dialect
+    table: TableClause, keys: tuple[str, ...], dialect: Dialect, ignore_duplicates: bool
 ) -> tuple[str, Callable[[Data], tuple], list[tuple[int, Processor]]] | None:
     """The INSERT's SQL for these columns, a function giving a row's values in its order,
     and (position, bind processor) of those a type processes; None where SQLAlchemy's own
@@ -58,7 +74,8 @@ def _compiled(
     missing column has a default to fill in."""
     if not dialect.positional:
         return None
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+    statement = _statement(table, dialect, ignore_duplicates)
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     names = list(compiled.positiontup or [])
     if sorted(names) != list(keys):
         return None

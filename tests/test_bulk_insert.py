@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import column, insert, select, table, text
 
 from app.bulk_insert import insert_rows
 from app.models import MetadataEntry, Source, SourceRecord, stable_id
@@ -60,3 +60,12 @@ def test_a_missing_column_gets_its_default_as_with_sqlalchemy(session):
 def test_no_rows_is_no_statement(session):
     insert_rows(session.connection(), MetadataEntry.__table__, [])
     assert session.scalars(select(MetadataEntry)).all() == []
+
+
+def test_duplicates_can_be_ignored(session):
+    words = table("service_search_word", column("word"))
+    insert_rows(session.connection(), words, [{"word": "garden"}], ignore_duplicates=True)
+    rows = [{"word": "garden"}, {"word": "walk"}, {"word": "walk"}]
+    insert_rows(session.connection(), words, rows, ignore_duplicates=True)
+    found = session.scalars(select(words.c.word).where(words.c.word.in_(["garden", "walk"])))
+    assert sorted(found) == ["garden", "walk"]

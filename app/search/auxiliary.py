@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, column, delete, select, table, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from app.bulk_insert import insert_rows
 
 from .words import suggestion_keys, vocabulary_words
 
@@ -27,18 +28,11 @@ BATCH = 5000
 Bind = Session | Connection
 
 
-def dialect_name(bind: Bind) -> str:
-    if isinstance(bind, Session):
-        return bind.get_bind().dialect.name
-    return bind.dialect.name
-
-
 def insert_ignoring_duplicates(bind: Bind, target: Any, rows: list[dict[str, str]]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING, in batches (executemany)."""
-    dialect = postgresql if dialect_name(bind) == "postgresql" else sqlite
-    statement = dialect.insert(target).on_conflict_do_nothing()
+    connection = bind.connection() if isinstance(bind, Session) else bind
     for start in range(0, len(rows), BATCH):
-        bind.execute(statement, rows[start : start + BATCH])
+        insert_rows(connection, target, rows[start : start + BATCH], ignore_duplicates=True)
 
 
 def add_words(bind: Bind, texts: Iterable[str]) -> None:
