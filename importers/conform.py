@@ -132,6 +132,8 @@ def conform_service(service: Data, warnings: list[str]) -> None:
 
 def storable_text(text: str) -> str:
     """The text without NUL characters, unpaired surrogates replaced by U+FFFD."""
+    if text.isascii():  # most text, and no surrogate is ASCII: a C check, not a regex
+        return text.replace("\x00", "") if "\x00" in text else text
     if _UNSTORABLE.search(text) is None:
         return text
     return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)

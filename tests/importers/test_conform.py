@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from importers.conform import SHAPES, _columns, conform_service, storable
+from importers.conform import SHAPES, _columns, conform_service, storable, storable_text
 
 
 def conformed(service):
@@ -70,3 +70,17 @@ def test_indexed_text_is_cut_and_other_text_is_not():
 def test_storable_makes_any_json_value_safe_for_both_databases():
     value = {"a\x00": [math.nan, -math.inf, "x\ud800y", 2**70, {"b": None}]}
     assert storable(value) == {"a": [None, None, "x\ufffdy", 2**70, {"b": None}]}
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("Walk", "Walk"),
+        ("Wa\x00lk\x00", "Walk"),
+        ("Café\x00", "Café"),
+        ("Caf\ud83d", "Caf\ufffd"),
+        ("\x00é\udfff", "é\ufffd"),
+    ],
+)
+def test_text_is_stored_without_nul_or_unpaired_surrogates(given, stored):
+    assert storable_text(given) == stored
