@@ -150,6 +150,7 @@ class Importer:
         self.report = ImportReport(source=source.name)
         self.seen: set[str] = set()
         self.touched: list[str] = []
+        self.analyzed = 0  # services written when the planner's statistics were refreshed
         self.pending: list[Staged] = []
         self.categories: dict[str, list[str]] = {}
         self.term_ids: dict[str, bool] = {}  # taxonomy_term_id -> whether it exists here
@@ -274,6 +275,7 @@ class Importer:
         if history:
             insert_rows(connection, MetadataEntry.__table__, history)
         self.touched.extend(s.service["id"] for s in batch)
+        self.analyzed = refresh_statistics(self.session, len(self.touched), self.analyzed)
 
     def _merged(self, staged: Staged) -> bool:
         """Published merged with other records: deduplication republishes it."""
@@ -434,7 +436,7 @@ def run_import(
         _add_all(importer, items, progress)
         if full:
             importer.withdraw_missing()
-        refresh_statistics(session, len(importer.touched))
+        refresh_statistics(session, len(importer.touched), importer.analyzed)
         search.index_services(session, importer.touched)
         assign_boroughs(session, locations_of(session, importer.touched))
     session.expire_all()  # Core writes bypassed the identity map

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, column, delete, select, table, text
+from sqlalchemy import Connection, bindparam, column, delete, select, table, text
 from sqlalchemy.orm import Session
 
 from app.bulk_insert import insert_rows
@@ -60,8 +60,12 @@ def replace_service_suggestions(
     """Replace the suggestions of these services; add those of the terms they use."""
     # By ref_id alone (a service's id is never a term's): with `kind` too, PostgreSQL may
     # start from the primary key's `kind` prefix, every service's rows, while a big
-    # import fills the table faster than statistics follow.
-    bind.execute(delete(suggestion_table).where(suggestion_table.c.ref_id.in_(service_ids)))
+    # import fills the table faster than statistics follow. One ref_id at a time
+    # (executemany): with an IN list and no statistics it scanned the table per chunk.
+    if service_ids:
+        connection = bind.connection() if isinstance(bind, Session) else bind
+        statement = delete(suggestion_table).where(suggestion_table.c.ref_id == bindparam("ref"))
+        connection.execute(statement, [{"ref": service_id} for service_id in service_ids])
     rows: list[dict[str, str]] = []
     for service_id, name in names.items():
         rows += suggestion_rows("service", service_id, name)

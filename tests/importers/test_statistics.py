@@ -34,6 +34,14 @@ def test_a_small_import_leaves_the_statistics_alone(session):
     assert statements_of(session, lambda: refresh_statistics(session, too_few)) == []
 
 
+def test_the_statistics_are_refreshed_again_when_the_import_has_doubled(session):
+    seen = statistics.MIN_RECORDS
+    assert refresh_statistics(session, 2 * seen - 1, seen) == seen
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    analyzed = statements_of(session, lambda: refresh_statistics(session, 2 * seen, seen))
+    assert len(analyzed) == (len(statistics.TABLES) if postgresql else 0)
+
+
 def test_the_statistics_count_the_imports_own_uncommitted_rows(session, tmp_path, monkeypatch):
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("SQLite's imports gather no statistics")
