@@ -37,7 +37,6 @@ from app.models import (
     OrganizationIdentifier,
     Service,
     ServiceAtLocation,
-    Source,
     SourceRecord,
 )
 from app.models.accounts import AccountOrganization
@@ -46,7 +45,7 @@ from app.services.field_locks import keep_editor_fields
 from importers.flatten import Rows, flatten_organization
 from importers.publish import Publisher
 
-from .state import State, chunks
+from .state import State, chunks, source_records
 
 BY = "dedupe"
 BATCH = 500
@@ -245,16 +244,10 @@ class ClusterPublisher:
         """The records' service dicts, for survivorship."""
         ids = {self.state.records[m].id: m for m in match_ids}
         found: dict[str, Survivor] = {}
-        for batch in chunks(sorted(ids)):
-            query = (
-                select(SourceRecord.id, Source.name, SourceRecord.key, SourceRecord.record)
-                .join(Source, Source.id == SourceRecord.source_id)
-                .where(SourceRecord.id.in_(batch))
+        for record_id, source, key, record in source_records(self.session, ids):
+            found[ids[record_id]] = Survivor(
+                source, f"{source}/{key}", _text(record.get("last_modified")), record
             )
-            for record_id, source, key, record in self.session.execute(query):
-                found[ids[record_id]] = Survivor(
-                    source, f"{source}/{key}", _text(record.get("last_modified")), record
-                )
         return found
 
     def _record_sources(self, sources: dict[str, dict[str, str]], now: dt.datetime) -> None:

@@ -146,25 +146,30 @@ def load_state(session: Session) -> State:
     return state
 
 
-def read_records(session: Session, records: Iterable[Stored]) -> dict[str, MatchRecord]:
-    """The records' MatchRecords, by match ID, in source_record.id order (streamed: 100,000
-    records' JSON never sit in memory at once); fills in their own IDs as they stand."""
-    by_id = {stored.id: stored for stored in records}
-    found: dict[str, MatchRecord] = {}
-    for batch in chunks(sorted(by_id)):
-        query = (
+def source_records(session: Session, ids: Iterable[str]) -> Iterator[tuple]:
+    """(source_record.id, source name, key, record) of these records, in id order, a chunk
+    at a time (streamed: 100,000 records' JSON never sit in memory at once)."""
+    for batch in chunks(sorted(ids)):
+        yield from session.execute(
             select(SourceRecord.id, Source.name, SourceRecord.key, SourceRecord.record)
             .join(Source, Source.id == SourceRecord.source_id)
             .where(SourceRecord.id.in_(batch))
             .order_by(SourceRecord.id)
         )
-        for row_id, source, key, record in session.execute(query):
-            stored = by_id[row_id]
-            stored.own_service_id = record["id"]
-            stored.own_organization_id = (record.get("organization") or {}).get("id")
-            match = MatchRecord.from_service(source, key, record, keep_service=False)
-            stored.names_organization = bool(match.organization)
-            found[stored.match_id] = match
+
+
+def read_records(session: Session, records: Iterable[Stored]) -> dict[str, MatchRecord]:
+    """The records' MatchRecords, by match ID, in source_record.id order; fills in their
+    own IDs as they stand."""
+    by_id = {stored.id: stored for stored in records}
+    found: dict[str, MatchRecord] = {}
+    for row_id, source, key, record in source_records(session, by_id):
+        stored = by_id[row_id]
+        stored.own_service_id = record["id"]
+        stored.own_organization_id = (record.get("organization") or {}).get("id")
+        match = MatchRecord.from_service(source, key, record, keep_service=False)
+        stored.names_organization = bool(match.organization)
+        found[stored.match_id] = match
     return found
 
 

@@ -29,13 +29,9 @@ from importers.careplace import read_careplace
 from importers.pipeline import SourceSpec, run_import
 from importers.record import Record, SourceFormatError
 from importers.worker import WorkerError, read_in_worker, read_prepared, worth_a_worker
+from tests.importers.test_pipeline import HEADER
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-HEADER = [
-    "Provider ID", "Provider name", "Service ID", "Service name", "Description", "Categories",
-    "Area covered", "Address line 1", "Town", "Postcode", "Telephone", "Cost",
-    "Opening times", "Age range", "Latitude", "Longitude",
-]  # fmt: skip
 TABLES = [Organization, Service, Location, Address, ServiceAtLocation, Phone, Schedule,
           ServiceArea, CostOption, Attribute, TaxonomyTerm, SourceRecord]  # fmt: skip
 SPEC = SourceSpec(name="careplace-camden", format="careplace")
