@@ -14,6 +14,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, Select
@@ -21,22 +22,31 @@ from sqlalchemy.orm import Session
 
 from . import generation
 
-LIMIT_IDS = 250_000
+LIMIT_IDS = 2_000_000  # ids or rows, a pointer each (values are shared): ~16 MB
 
 
 class KeptIds:
-    """First-column values of selects, by their SQL and parameters, for one generation."""
+    """Lists of results (ids, or rows of a few values), by a key such as a select's SQL
+    and parameters, for one generation. Values are shared between the lists kept (the
+    same service id is in many), so a kept id costs a pointer, not a string."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.generation: int | None = None
-        self.entries: OrderedDict[Any, tuple[float, list[str]]] = OrderedDict()
+        self.entries: OrderedDict[Any, tuple[float, list]] = OrderedDict()
         self.size = 0
+        self.shared: dict[Any, Any] = {}
 
-    def get(self, key: Any, now_generation: int) -> list[str] | None:
+    def share(self, values: list) -> list:
+        """`values` with each one replaced by an equal one already kept, if any."""
+        with self.lock:
+            return [self.shared.setdefault(v, v) for v in values]
+
+    def get(self, key: Any, now_generation: int) -> list | None:
         with self.lock:
             if now_generation != self.generation:
                 self.entries.clear()
+                self.shared.clear()
                 self.size = 0
                 self.generation = now_generation
                 return None
@@ -46,7 +56,7 @@ class KeptIds:
             self.entries.move_to_end(key)
             return found[1]
 
-    def put(self, key: Any, ids: list[str], at_generation: int) -> None:
+    def put(self, key: Any, ids: list, at_generation: int) -> None:
         with self.lock:
             if at_generation != self.generation:
                 return
@@ -57,6 +67,8 @@ class KeptIds:
             while self.size > LIMIT_IDS and self.entries:
                 _, (_, dropped) = self.entries.popitem(last=False)
                 self.size -= len(dropped)
+            if not self.entries:
+                self.shared.clear()
 
 
 _stores: weakref.WeakKeyDictionary[Engine, KeptIds] = weakref.WeakKeyDictionary()
@@ -82,17 +94,31 @@ def _key(query: Select) -> tuple:
     return cache_key.key, tuple(_hashable(p.effective_value) for p in cache_key.bindparams)
 
 
+def kept(session: Session, key: Any, read: Callable[[], list]) -> list:
+    """What `read()` returns, kept under `key` until the data changes. (Not kept while
+    this session has writes of its own not yet committed: others must not see them.)"""
+    if session.info.get(generation.PENDING):
+        return read()
+    bind = session.get_bind()
+    store = _store(bind if isinstance(bind, Engine) else bind.engine)
+    now = generation.current(session)
+    found = store.get(key, now)
+    if found is None:
+        found = store.share(read())
+        store.put(key, found, now)
+    return found
+
+
 def kept_ids(session: Session, query: Select) -> list[str]:
     """The first column of every row of `query`, in order, kept until the data changes."""
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    store = _store(engine)
-    key = _key(query)
-    if session.info.get(generation.PENDING):  # this session's own writes, not committed
-        return [row[0] for row in session.execute(query)]
-    now = generation.current(session)
-    ids = store.get(key, now)
-    if ids is None:
-        ids = [row[0] for row in session.execute(query)]
-        store.put(key, ids, now)
-    return ids
+    return kept(session, _key(query), lambda: [row[0] for row in session.execute(query)])
+
+
+def kept_rows(session: Session, query: Select) -> list[tuple]:
+    """Every row of `query` as a tuple, in order, kept until the data changes."""
+    return kept(session, _key(query), lambda: [tuple(row) for row in session.execute(query)])
+
+
+def query_key(query: Select) -> tuple:
+    """The key `kept_ids` and `kept_rows` keep a query's results under."""
+    return _key(query)

@@ -14,7 +14,7 @@ to their service rows for the remaining service filters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from app.models import Service, ServiceAtLocation
 
 from . import areas_covering, backend
 from .filters import Condition
-from .kept import kept_ids
+from .kept import kept, kept_rows, query_key
 from .place_tables import area_index, venue_index
 from .places import (
     AREA_WIDE_NAMES,
@@ -73,11 +73,10 @@ def venues(
 
 
 def covering(
-    session: Session, point: Point, conditions: Sequence[Condition], *columns: Any
+    session: Session, names: Sequence[str], conditions: Sequence[Condition], *columns: Any
 ) -> Select:
-    """`columns` (of the area index) of the qualifying services with a service area
-    covering the point. A service row is read only for filters the index cannot answer."""
-    names = [area.name for area in areas_covering(session, point)] + list(AREA_WIDE_NAMES)
+    """`columns` (of the area index) of the qualifying services with a service area named
+    one of `names`. A service row is read only for filters the index cannot answer."""
     query = (
         select(*columns)
         .where(area_index.c.area.in_(area_name_variants(names)))
@@ -87,6 +86,26 @@ def covering(
     if rest:
         query = query.join(Service, Service.id == area_index.c.service_id).where(*rest)
     return query
+
+
+def area_wide(
+    session: Session, point: Point, ordered: Callable[[Sequence[str]], Select]
+) -> list[str]:
+    """Ids of what a service area covering the point qualifies, by name then id:
+    `ordered(area names)` selects (name, id) rows in that order.
+
+    The borough's few hundred and the thousands that serve everywhere (pan-London,
+    national, online) are read and kept apart, then merged: the large part is read once
+    per set of filters, not once per borough, and the merged list is kept as well."""
+    local = [area.name for area in areas_covering(session, point)]
+    queries = [ordered(names) for names in (local, AREA_WIDE_NAMES) if names]
+
+    def merge() -> list[str]:
+        parts = [kept_rows(session, query) for query in queries]
+        rows = parts[0] if len(parts) == 1 else sorted(parts[0] + parts[1])
+        return list(dict.fromkeys(row[1] for row in rows))
+
+    return kept(session, ("area-wide", *(query_key(q) for q in queries)), merge)
 
 
 def _nearest(found: list[Venue], key: str) -> tuple[dict[str, float], dict[str, str]]:
@@ -121,13 +140,10 @@ class PlaceHits:
 
 
 def place_hits(
-    session: Session, within: dict[str, float], names: dict[str, str], ordered: Select
+    within: dict[str, float], names: dict[str, str], area_wide_ids: list[str]
 ) -> PlaceHits:
-    """The hits within reach, then those of `ordered` (area-wide candidates in order, id
-    first) that are not within reach. The candidates depend on the point only through
-    the areas covering it, so they are kept between requests (see kept.py)."""
-    area_wide = [i for i in kept_ids(session, ordered) if i not in within]
-    return PlaceHits(nearest_first(within, names), area_wide)
+    """The hits within reach, then the area-wide ones (in order) not within reach."""
+    return PlaceHits(nearest_first(within, names), [i for i in area_wide_ids if i not in within])
 
 
 def rank_services(
@@ -139,12 +155,15 @@ def rank_services(
     names: dict[str, str] = {}
     if proximity is not None:
         within, names = _nearest(venues(session, point, proximity, conditions), "service_id")
-    ordered = (
-        covering(session, point, conditions, area_index.c.service_id, area_index.c.name)
-        .distinct()
-        .order_by(area_index.c.name, area_index.c.service_id)
-    )
-    return place_hits(session, within, names, ordered)
+
+    def ordered(areas: Sequence[str]) -> Select:
+        return (
+            covering(session, areas, conditions, area_index.c.name, area_index.c.service_id)
+            .distinct()
+            .order_by(area_index.c.name, area_index.c.service_id)
+        )
+
+    return place_hits(within, names, area_wide(session, point, ordered))
 
 
 def rank_service_at_locations(
@@ -157,15 +176,18 @@ def rank_service_at_locations(
     if proximity is not None:
         found = venues(session, point, proximity, conditions)
         within, names = _nearest(found, "service_at_location_id")
-    services = covering(session, point, conditions, area_index.c.service_id)
-    ordered = (
-        select(ServiceAtLocation.id, Service.name)
-        .join(Service, Service.id == ServiceAtLocation.service_id)
-        .where(ServiceAtLocation.service_id.in_(services))
-        .where(*(c.on_venue() for c in conditions))
-        .order_by(Service.name, ServiceAtLocation.id)
-    )
-    return place_hits(session, within, names, ordered)
+
+    def ordered(areas: Sequence[str]) -> Select:
+        services = covering(session, areas, conditions, area_index.c.service_id)
+        return (
+            select(Service.name, ServiceAtLocation.id)
+            .join(Service, Service.id == ServiceAtLocation.service_id)
+            .where(ServiceAtLocation.service_id.in_(services))
+            .where(*(c.on_venue() for c in conditions))
+            .order_by(Service.name, ServiceAtLocation.id)
+        )
+
+    return place_hits(within, names, area_wide(session, point, ordered))
 
 
 def measure(
