@@ -28,9 +28,22 @@ BUMP = text("UPDATE service_search_generation SET value = :value WHERE id = 1")
 MAX_AGE = 60.0
 
 
+SEEN = "search_generation_seen"
+
+
 def current(session: Session) -> int:
-    """The generation this session's database is at."""
-    return session.scalar(READ) or 0
+    """The generation this session's database is at: read once per transaction (a
+    request's several kept results are then all of one generation)."""
+    seen = session.info.get(SEEN)
+    if seen is None:
+        seen = session.info[SEEN] = session.scalar(READ) or 0
+    return seen
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _unsee(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction, not a savepoint
+        session.info.pop(SEEN, None)
 
 
 def change_after_commit(session: Session) -> None:

@@ -62,6 +62,22 @@ def service_list_options() -> list[Any]:
     return [joinedload(Service.organization), joinedload(Service.program)]
 
 
+def service_at_location_list_options() -> list[Any]:
+    """What one item of GET /service_at_locations shows: the location without its contacts,
+    phones and schedules, and the service as a list shows it (organisation, program). The
+    one-to-one parts come by join, in the same query."""
+    location = joinedload(ServiceAtLocation.location)
+    service = joinedload(ServiceAtLocation.service)
+    return [
+        location.selectinload(Location.addresses),
+        location.selectinload(Location.accessibility),
+        location.selectinload(Location.languages),
+        with_terms(location.selectinload(Location.attributes)),
+        service.joinedload(Service.organization),
+        service.joinedload(Service.program),
+    ]
+
+
 def service_at_location_options(path: Any = None) -> list[Any]:
     rel = _loader(path)
     return [

@@ -29,7 +29,12 @@ from app.taxonomy import descendant_ids, find_term_ids
 from app.taxonomy.terms import taxonomy_ids_named
 from importers.normalise.boroughs import match_borough
 
-from .loading import service_at_location_options, service_full_options, service_list_options
+from .loading import (
+    service_at_location_list_options,
+    service_at_location_options,
+    service_full_options,
+    service_list_options,
+)
 from .paging import Page, in_order, paginate
 
 
@@ -234,7 +239,10 @@ def get_service(session: Session, service_id: str) -> Service:
 def list_service_at_locations(
     session: Session, found: ServiceFilters, page: int, per_page: int, full: bool = False
 ) -> Page[ServiceAtLocation]:
-    options = service_at_location_options() + _sal_service_options(full)
+    if full:
+        options = _sal_full_options()
+    else:
+        options = service_at_location_list_options()
 
     def load(page_ids: list[str]) -> list[ServiceAtLocation]:
         query = select(ServiceAtLocation).where(ServiceAtLocation.id.in_(page_ids))
@@ -264,15 +272,15 @@ def list_service_at_locations(
     return paginate(session, ids.order_by(*order), page, per_page, load)
 
 
-def _sal_service_options(full: bool) -> list:
-    path = selectinload(ServiceAtLocation.service)
-    if full:
-        return service_full_options(path, with_locations=False)
-    return [path.selectinload(Service.organization), path.selectinload(Service.program)]
+def _sal_full_options() -> list:
+    """A service_at_location with everything of its own and its location, and its full
+    service (without the service's other locations)."""
+    service = selectinload(ServiceAtLocation.service)
+    return service_at_location_options() + service_full_options(service, with_locations=False)
 
 
 def get_service_at_location(session: Session, sal_id: str) -> ServiceAtLocation:
-    options = service_at_location_options() + _sal_service_options(full=True)
+    options = _sal_full_options()
     sal = session.scalars(
         select(ServiceAtLocation).where(ServiceAtLocation.id == sal_id).options(*options)
     ).one_or_none()
