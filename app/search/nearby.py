@@ -64,9 +64,10 @@ def venues(
         fenced = near.offset(0).subquery()  # OFFSET 0: the planner keeps this layer first
         near = select(fenced).join(Service, Service.id == fenced.c.service_id).where(*rest)
     found = []
-    for sal_id, service_id, lat, lon, name, distance in session.execute(near):
+    latitude, longitude = point.latitude, point.longitude
+    for sal_id, service_id, lat, lon, name, distance in session.execute(near).all():
         if distance is None:  # SQLite: measured here, exactly
-            distance = haversine(point.latitude, point.longitude, lat, lon)
+            distance = haversine(latitude, longitude, lat, lon)
         if proximity is None or distance <= proximity:
             found.append(Venue(sal_id, service_id, name, distance))
     return found
@@ -109,13 +110,16 @@ def area_wide(
 
 
 def _nearest(found: list[Venue], key: str) -> tuple[dict[str, float], dict[str, str]]:
+    """Each service's (key="service_id") or venue's distance to its nearest venue found,
+    and its name."""
+    at = Venue._fields.index(key)
     nearest: dict[str, float] = {}
     names: dict[str, str] = {}
     for venue in found:
-        ident = getattr(venue, key)
-        if ident not in nearest or venue.distance < nearest[ident]:
-            nearest[ident] = venue.distance
-        names[ident] = venue.name
+        ident, distance = venue[at], venue[3]
+        if distance < nearest.get(ident, float("inf")):
+            nearest[ident] = distance
+        names[ident] = venue[2]
     return nearest, names
 
 
@@ -125,7 +129,7 @@ class PlaceHits:
     area-wide ones by name (often thousands: every pan-London and online service
     qualifies everywhere; a page rarely reaches them)."""
 
-    within: list[Hit]
+    within: list[tuple[str, float]]  # (id, distance), nearest first
     area_wide: list[str]  # ids, in order, none of them within reach
 
     def __len__(self) -> int:
@@ -133,7 +137,7 @@ class PlaceHits:
 
     def window(self, start: int, stop: int) -> list[Hit]:
         """The hits at positions start..stop-1."""
-        hits = self.within[start:stop]
+        hits = [Hit(ident, distance, False) for ident, distance in self.within[start:stop]]
         first = max(0, start - len(self.within))
         last = max(0, stop - len(self.within))
         return hits + [Hit(i, None, True) for i in self.area_wide[first:last]]

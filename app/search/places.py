@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Mean earth radius in metres: (2a + b) / 3 of WGS84, the sphere PostGIS uses for geography.
 EARTH_RADIUS = 6_371_008.7714
@@ -25,9 +26,9 @@ class Point:
     longitude: float
 
 
-@dataclass(frozen=True)
-class Venue:
-    """A service_at_location, its service's name, and its distance from the point (metres)."""
+class Venue(NamedTuple):
+    """A service_at_location, its service's name, and its distance from the point (metres).
+    (A tuple: a place search makes one per venue within reach, a thousand or more.)"""
 
     service_at_location_id: str
     service_id: str
@@ -85,10 +86,10 @@ def area_name_variants(names: Iterable[str]) -> list[str]:
     return sorted(variants)
 
 
-def nearest_first(within_reach: dict[str, float], names: dict[str, str]) -> list[Hit]:
-    """Hits within reach nearest first; ties by name then id, so the order is the same
-    on every engine."""
-    nearest = sorted(
-        within_reach.items(), key=lambda item: (item[1], names.get(item[0], ""), item[0])
-    )
-    return [Hit(ident, distance, False) for ident, distance in nearest]
+def nearest_first(
+    within_reach: dict[str, float], names: dict[str, str]
+) -> list[tuple[str, float]]:
+    """(id, distance) within reach nearest first; ties by name then id, so the order is
+    the same on every engine."""
+    ordered = sorted((d, names.get(i, ""), i) for i, d in within_reach.items())
+    return [(ident, distance) for distance, _, ident in ordered]
