@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app import search
 from app.models import Area, Location, Service, ServiceAtLocation, stable_id
+from app.search import generation
 
 # The 33 London boroughs (GLA boundary files), beside the repository when available.
 LONDON_BOROUGHS = (
@@ -79,6 +80,7 @@ def load_areas(
         _upsert_area(session, kind, name, str(code) if code else None, polygon, path)
         result.loaded.append(name)
     session.flush()
+    generation.change_after_commit(session)  # searches keep the areas covering a point
     return result
 
 

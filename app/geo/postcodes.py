@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import Postcode
+from app.search import generation
 from app.search.places import Point
 from importers.normalise.postcodes import normalise_postcode, outward_code
 from importers.postcodes import PostcodeRow
@@ -86,4 +87,6 @@ def load_postcodes(
         written += len(values)
         if progress:
             progress(len(batch))
+    if written:
+        generation.change_after_commit(session)  # searches keep a postcode's point
     return written

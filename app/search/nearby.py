@@ -98,7 +98,8 @@ def area_wide(
     The borough's few hundred and the thousands that serve everywhere (pan-London,
     national, online) are read and kept apart, then merged: the large part is read once
     per set of filters, not once per borough, and the merged list is kept as well."""
-    local = [area.name for area in areas_covering(session, point)]
+    key = ("areas covering", point.latitude, point.longitude)
+    local = kept(session, key, lambda: [area.name for area in areas_covering(session, point)])
     queries = [ordered(names) for names in (local, AREA_WIDE_NAMES) if names]
 
     def merge() -> list[str]:

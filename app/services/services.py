@@ -22,7 +22,7 @@ from app.geo.areas import borough_names
 from app.models import Service, ServiceAtLocation
 from app.search import filters
 from app.search.filters import Condition
-from app.search.kept import kept_ids
+from app.search.kept import kept, kept_ids
 from app.search.nearby import PlaceHits, measure, rank_service_at_locations, rank_services
 from app.search.places import Point
 from app.taxonomy import descendant_ids, find_term_ids
@@ -80,15 +80,32 @@ def invalid(parameter: str, problem: str) -> Unprocessable:
 
 
 def locate(session: Session, found: ServiceFilters) -> Point | None:
-    """The point searched from, if any; an unknown postcode is a 422 naming `postcode`."""
+    """The point searched from, if any; an unknown postcode is a 422 naming `postcode`.
+    (A postcode's point is kept between requests: link workers search the same ones.)"""
     if found.postcode:
-        try:
-            return locate_postcode(session, found.postcode)
-        except UnknownPostcode as exc:
-            raise invalid("postcode", str(exc)) from None
+        text = found.postcode
+        place = kept(session, ("postcode", text), lambda: [_postcode_place(session, text)])[0]
+        if isinstance(place, str):
+            raise invalid("postcode", place)
+        return place
     if found.latitude is not None and found.longitude is not None:
         return Point(found.latitude, found.longitude)
     return None
+
+
+def _postcode_place(session: Session, text: str) -> Point | str:
+    """The postcode's point, or the sentence saying why there is none."""
+    try:
+        return locate_postcode(session, text)
+    except UnknownPostcode as exc:
+        return str(exc)
+
+
+def term_ids(session: Session, text: str, vocabulary: str | None) -> list[str]:
+    """`find_term_ids`, kept between requests (a handful of needs are asked again and
+    again; the generation changes whenever terms are written)."""
+    key = ("terms", text, vocabulary)
+    return kept(session, key, lambda: sorted(find_term_ids(session, text, vocabulary)))
 
 
 def borough_named(session: Session, text: str) -> str:
@@ -112,12 +129,12 @@ def _taxonomy_conditions(session: Session, found: ServiceFilters) -> list[Condit
     ):
         raise invalid("vocabulary", f"no taxonomy is called '{found.vocabulary}'.")
     if found.taxonomy_term:
-        term_ids = find_term_ids(session, found.taxonomy_term, found.vocabulary)
-        if not term_ids:
+        found_ids = term_ids(session, found.taxonomy_term, found.vocabulary)
+        if not found_ids:
             raise invalid(
                 "taxonomy_term", f"no taxonomy term has the code or name '{found.taxonomy_term}'."
             )
-        result.append(filters.tagged(term_ids))
+        result.append(filters.tagged(found_ids))
     elif found.vocabulary:
         result.append(filters.in_taxonomies(taxonomy_ids_named(found.vocabulary)))
     return result

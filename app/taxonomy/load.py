@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Taxonomy, TaxonomyTerm, stable_id
+from app.search import generation
 
 from .builtin import (
     TAXONOMY_DESCRIPTION,
@@ -69,6 +70,8 @@ def ensure_builtin_taxonomy(session: Session) -> int:
         elif _update(current, values):
             changed += 1
     session.flush()
+    if changed:
+        generation.change_after_commit(session)  # searches keep terms found by name
     return changed
 
 

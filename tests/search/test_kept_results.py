@@ -6,9 +6,11 @@ from __future__ import annotations
 from sqlalchemy import event, select, update
 
 from app import search
+from app.geo.postcodes import load_postcodes
 from app.models import Service
 from app.search import generation, kept
 from app.services.services import ServiceFilters, list_services
+from importers.postcodes import PostcodeRow
 from tests.search.conftest import make_service
 
 PLACE = "/services?postcode=E8 2EZ&proximity=1000"
@@ -135,3 +137,29 @@ def test_a_server_keeps_a_bounded_number_of_ids_dropping_the_least_recently_used
     assert store.get("a", 1) and store.get("c", 1)
     assert store.size <= 10
     assert store.get("a", 2) is None  # a new generation forgets everything
+
+
+def test_a_repeated_search_does_not_look_up_its_postcode_need_or_borough_again(
+    client, engine, london
+):
+    search_path = PLACE + "&taxonomy_term=loneliness"
+    assert client.get(search_path).status_code == 200
+    again = statements(engine, lambda: client.get(search_path))
+    tables = ("FROM postcode", "FROM taxonomy_term", "FROM area ")
+    looked_up = [s for s in again if any(table in s for table in tables)]
+    assert looked_up == []
+
+
+def test_a_postcode_loaded_after_a_search_is_found_at_once(client, session, london):
+    path = "/services?postcode=E1 6AN&proximity=1000"
+    assert client.get(path).status_code == 422
+    load_postcodes(session, [PostcodeRow("E1 6AN", 51.5246, -0.0786, "E09000030", None)])
+    session.commit()
+    assert client.get(path).status_code == 200
+
+
+def test_a_need_first_published_after_a_search_is_found_at_once(client, london, publish):
+    path = PLACE + "&taxonomy_term=kintsugi"
+    assert client.get(path).status_code == 422
+    publish(make_service("Mend and Make Do", 51.5517, -0.0708, terms=("Kintsugi",)))
+    assert names(client.get(path)) == ["Mend and Make Do"]
