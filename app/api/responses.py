@@ -11,14 +11,16 @@ from marshmallow import Schema
 
 from app.errors import Unprocessable
 from app.services.paging import Page
+from schemas.compiled import dumper
 
 
 def page_response(page: Page, schema: Schema) -> Response:
-    return jsonify(page.envelope(schema.dump(page.items, many=True)))
+    """The HSDS page envelope around the page's items, dumped as `schema` says."""
+    return jsonify(page.envelope(dumper(schema)(page.items, many=True)))
 
 
 def object_response(obj: Any, schema: Schema) -> Response:
-    return jsonify(schema.dump(obj))
+    return jsonify(dumper(schema)(obj))
 
 
 CONDITIONAL_HEADERS = {
