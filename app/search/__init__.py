@@ -13,7 +13,7 @@ from types import ModuleType
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from . import generation, postgis, sqlite
+from . import generation, kept, postgis, sqlite
 from .places import AreaRef, Point, Venue
 from .suggest import Suggestion, suggest
 from .typos import correct_words
@@ -58,8 +58,14 @@ def search_words(session: Session, text: str) -> list[str] | None:
     terms = words(text)
     if not terms:
         return None
+    # Kept between requests: whether the words match anything reads every match.
+    key = ("search words", *terms)
+    return list(kept.kept(session, key, lambda: [tuple(_corrected(session, terms))])[0])
+
+
+def _corrected(session: Session, terms: list[str]) -> list[str]:
     if not backend(session).any_match(session, terms):
-        terms = correct_words(session, terms) or terms
+        return correct_words(session, terms) or terms
     return terms
 
 
