@@ -14,6 +14,7 @@ from importers.postcodes import PostcodeRow
 from tests.search.conftest import make_service
 
 PLACE = "/services?postcode=E8 2EZ&proximity=1000"
+GARDEN = "Brixton Community Garden Volunteering"
 
 
 def names(response) -> list[str]:
@@ -163,3 +164,10 @@ def test_a_need_first_published_after_a_search_is_found_at_once(client, london, 
     assert client.get(path).status_code == 422
     publish(make_service("Mend and Make Do", 51.5517, -0.0708, terms=("Kintsugi",)))
     assert names(client.get(path)) == ["Mend and Make Do"]
+
+
+def test_a_repeated_text_search_does_not_check_or_correct_its_words_again(client, engine, london):
+    assert names(client.get("/services?search=gardning")) == [GARDEN]  # corrected
+    again = statements(engine, lambda: client.get("/services?search=gardning"))
+    assert not [s for s in again if "FROM service_search " in s]  # neither checked nor ranked
+    assert names(client.get("/services?search=gardning")) == [GARDEN]
