@@ -18,6 +18,8 @@ from flask import current_app, g, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.json_text import dump_json
+
 
 class Database:
     def __init__(self, url: str, replica_url: str = "") -> None:
@@ -40,7 +42,9 @@ class Database:
 
 def make_engine(url: str, read_only: bool = False, **kwargs: Any) -> Engine:
     """Create an engine; for SQLite, switch on foreign keys and WAL on every connection;
-    for PostgreSQL, switch off JIT compilation. `read_only` refuses writes (a replica)."""
+    for PostgreSQL, switch off JIT compilation. `read_only` refuses writes (a replica).
+    JSON columns take app.json_text.JSONText as already serialised."""
+    kwargs.setdefault("json_serializer", dump_json)  # stores JSONText as it is
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -56,12 +60,18 @@ def make_engine(url: str, read_only: bool = False, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+PAGE_BYTES = 16384
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that
     # SAVEPOINTs and one-transaction imports behave as on PostgreSQL.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
+    # A new database's page size, set before its first table (a no-op on one that has
+    # tables): 16 KiB pages make an import's index writes touch fewer pages than 4 KiB.
+    cursor.execute(f"PRAGMA page_size = {PAGE_BYTES}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()

@@ -86,9 +86,7 @@ def area_name_variants(names: Iterable[str]) -> list[str]:
     return sorted(variants)
 
 
-def nearest_first(
-    within_reach: dict[str, float], names: dict[str, str]
-) -> list[tuple[str, float]]:
+def nearest_first(within_reach: dict[str, float], names: dict[str, str]) -> list[tuple[str, float]]:
     """(id, distance) within reach nearest first; ties by name then id, so the order is
     the same on every engine."""
     ordered = sorted((d, names.get(i, ""), i) for i, d in within_reach.items())
