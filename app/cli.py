@@ -186,7 +186,7 @@ def import_source(
     session = get_db().sessionmaker()
     try:
         with session.begin():
-            items = read_source(spec.format, location, mapping, borough)
+            items = read_source(spec.format, location, mapping, borough, spec.name)
             with click.progressbar(
                 items,
                 label=f"Importing {spec.name}",

@@ -49,7 +49,9 @@ def import_sample(source: SampleSource, session: Session) -> ImportReport:
         attribution=source.attribution,
         redistributable=source.redistributable,
     )
-    items = read_source(source.format, str(source.path), source.mapping, source.borough)
+    items = read_source(
+        source.format, str(source.path), source.mapping, source.borough, source.name
+    )
     keep_ids = FORMATS[source.format].keep_ids
     return run_import(session, spec, items, keep_ids=keep_ids, dedupe=False)
 

@@ -6,7 +6,8 @@
 Prints rows, wall and CPU seconds, records/s per wall and per CPU second for the first
 import and for a re-import (all unchanged), the machine's load average, and peak RSS.
 The file is read as `signpost import` reads it (importers.formats.read_source): a file
-this size is read and prepared by a worker process while this one writes, so CPU is this
+this size is read, prepared and, where no database is needed, finished (IDs, content
+hash, JSON: importers/finish.py) by a worker process while this one writes, so CPU is this
 process's plus the worker's, and peak RSS is given for each; `--in-process` reads it in
 this process instead. Records per CPU second is the figure to compare on a shared machine
 (on SQLite nearly all of an import's work is these processes'); the importing process's
@@ -109,7 +110,10 @@ def timed_import(url: str, path: Path, in_process: bool) -> tuple[float, float, 
         session = get_db().sessionmaker()
         started, (own, children) = time.perf_counter(), cpu_seconds()
         with session.begin():
-            rows = read_careplace(path) if in_process else read_source("careplace", str(path))
+            if in_process:
+                rows = read_careplace(path)
+            else:
+                rows = read_source("careplace", str(path), source="bench")
             report = run_import(session, SourceSpec("bench", "careplace"), rows, dedupe=False)
         own_now, children_now = cpu_seconds()
         worker = children_now - children

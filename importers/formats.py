@@ -8,6 +8,7 @@ from pathlib import Path
 
 from importers.careplace import read_careplace
 from importers.datapackage import read_datapackage
+from importers.finish import Finishing
 from importers.hsds_json import read_hsds
 from importers.lvsc import read_lvsc
 from importers.oruk import read_oruk
@@ -41,17 +42,23 @@ FORMATS: dict[str, Format] = {
 
 
 def read_source(
-    format_name: str, location: str, mapping: Path | None = None, borough: str | None = None
+    format_name: str,
+    location: str,
+    mapping: Path | None = None,
+    borough: str | None = None,
+    source: str | None = None,
 ) -> Iterator[Record | RecordError]:
     """The records of one file or feed, by format name (a large file's read and prepared
-    by a worker process: see worker.py)."""
+    by a worker process: see worker.py; given the name of the `source` they are imported
+    as, the worker also finishes those that need no database: finish.py)."""
     fmt = FORMATS[format_name]
+    finishing = Finishing(source, fmt.keep_ids) if source else None
     if format_name == "csv":
         if mapping is None:
             raise ValueError("a council spreadsheet needs --mapping FILE (see importers/mappings)")
-        return read_prepared(fmt.reader, Path(location), mapping)
+        return read_prepared(fmt.reader, Path(location), mapping, finishing=finishing)
     if format_name == "careplace":
-        return read_prepared(fmt.reader, Path(location), borough)
+        return read_prepared(fmt.reader, Path(location), borough, finishing=finishing)
     if fmt.remote and "://" in location:
         return fmt.reader(location)
-    return read_prepared(fmt.reader, Path(location))
+    return read_prepared(fmt.reader, Path(location), finishing=finishing)

@@ -36,8 +36,7 @@ class Geocoder:
 
     def locate(self, location: dict[str, Any], warnings: list[str]) -> None:
         """Set latitude/longitude/geocode_precision on a location dict, in place."""
-        if self._check_given(location, warnings):
-            location["geocode_precision"] = "source"
+        if use_given_point(location, warnings):
             return
         postcode = _first_postcode(location)
         if not postcode:
@@ -71,21 +70,32 @@ class Geocoder:
         ).one()
         return (float(row[0]), float(row[1])) if row[0] is not None else None
 
-    def _check_given(self, location: dict[str, Any], warnings: list[str]) -> bool:
-        lat, lon = location.get("latitude"), location.get("longitude")
-        if lat is None or lon is None:
-            location.pop("latitude", None)
-            location.pop("longitude", None)
-            return False
-        if in_uk(lat, lon):
-            return True
-        if in_uk(lon, lat):
-            warnings.append(f"coordinates: latitude {lat} and longitude {lon} were swapped")
-            location["latitude"], location["longitude"] = lon, lat
-            return True
-        warnings.append(f"coordinates: ({lat}, {lon}) are outside the UK; dropped")
-        del location["latitude"], location["longitude"]
+
+def use_given_point(location: dict[str, Any], warnings: list[str]) -> bool:
+    """Keep the source's own point when it is in the UK (swapped back if given the wrong
+    way round: precision "source") and say so; drop and report one outside it."""
+    lat, lon = location.get("latitude"), location.get("longitude")
+    if lat is None or lon is None:
+        location.pop("latitude", None)
+        location.pop("longitude", None)
         return False
+    if in_uk(lon, lat) and not in_uk(lat, lon):
+        warnings.append(f"coordinates: latitude {lat} and longitude {lon} were swapped")
+        location["latitude"], location["longitude"] = lat, lon = lon, lat
+    if in_uk(lat, lon):
+        location["geocode_precision"] = "source"
+        return True
+    warnings.append(f"coordinates: ({lat}, {lon}) are outside the UK; dropped")
+    del location["latitude"], location["longitude"]
+    return False
+
+
+def needs_postcode_lookup(location: dict[str, Any]) -> bool:
+    """Whether locating this location reads the postcode table: it has a postcode and no
+    point of its own in the UK (either way round)."""
+    lat, lon = location.get("latitude"), location.get("longitude")
+    usable = lat is not None and lon is not None and (in_uk(lat, lon) or in_uk(lon, lat))
+    return not usable and _first_postcode(location) is not None
 
 
 def _first_postcode(location: dict[str, Any]) -> str | None:

@@ -19,8 +19,6 @@ republish, so an import never brings back a service merged away.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,12 +45,21 @@ from app.models import (
 )
 from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
-from app.taxonomy.mapping import map_category
+from app.taxonomy.mapping import ensure_builtin_terms, map_category
 from importers.conform import MAX_INDEXED_TEXT
+from importers.finish import (
+    MAPPED_TERMS,
+    Finished,
+    Finishing,
+    add_mapped_categories,
+    attribute_holders,
+    content_hash,
+    locations,
+)
 from importers.gc_tuning import fewer_collections
 from importers.geocode import Geocoder
 from importers.ids import assign_ids
-from importers.prepare import Rejected, prepare_record
+from importers.prepare import Prepared, Rejected, prepare_record
 from importers.publish import Publisher
 from importers.record import Record, RecordError, SourceFormatError
 from importers.statistics import refresh_statistics
@@ -121,10 +128,6 @@ def ensure_source(session: Session, spec: SourceSpec) -> Source:
     return source
 
 
-def content_hash(service: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(service, sort_keys=True, default=str).encode()).hexdigest()
-
-
 @dataclass
 class Staged:
     """A record waiting in the current batch to be published."""
@@ -134,6 +137,7 @@ class Staged:
     digest: str
     record_id: str
     is_new: bool
+    finished: Finished | None  # by the worker: raw and record are JSON already
 
 
 class Importer:
@@ -154,6 +158,7 @@ class Importer:
         self.pending: list[Staged] = []
         self.categories: dict[str, list[str]] = {}
         self.term_ids: dict[str, bool] = {}  # taxonomy_term_id -> whether it exists here
+        self.builtin_ensured = False  # the built-in terms, which finished records link
         self.known: dict[str, tuple[str, str, str]] = {}
         # key -> (service, organization) a matched record is published in
         self.published_in: dict[str, tuple[str | None, str | None]] = {}
@@ -194,21 +199,38 @@ class Importer:
         if isinstance(prepared, Rejected):
             self._problem("rejected", item.position, prepared.reason, item.key, prepared.field)
             return
-        for sal in prepared.service.get("service_at_locations") or []:
-            if sal.get("location"):
-                self.geocoder.locate(sal["location"], prepared.warnings)
-        self._drop_unknown_terms(prepared.service, prepared.warnings)
+        finished = self._finished(item)
+        if finished is None:
+            self._finish(prepared)
         for warning in prepared.warnings:
             self._problem("warning", item.position, warning, item.key)
-        self._map_categories(prepared.service)
-        self._stage(item, prepared.service)
+        self._stage(item, prepared.service, finished)
+
+    def _finished(self, item: Record) -> Finished | None:
+        """What the worker finished of the record (finish.py), if anything."""
+        finished = item.finished
+        if finished is None:
+            return None
+        if finished.finishing != Finishing(self.source_name, self.keep_ids):
+            raise ValueError(
+                f"{item.position} was finished for {finished.finishing}, not for this import"
+            )
+        if finished.mapped_terms and not self.builtin_ensured:
+            ensure_builtin_terms(self.session)
+            self.builtin_ensured = True
+        return finished
+
+    def _finish(self, prepared: Prepared) -> None:
+        """What finish.finish_record does in the worker, with the database to hand."""
+        for location in locations(prepared.service):
+            self.geocoder.locate(location, prepared.warnings)
+        self._drop_unknown_terms(prepared.service, prepared.warnings)
+        add_mapped_categories(prepared.service, self._category_terms)
 
     def _drop_unknown_terms(self, service: dict[str, Any], warnings: list[str]) -> None:
         """An attribute may name its term by `taxonomy_term_id` alone; one that is not
         here would make the foreign key refuse the whole import, so it is left out."""
-        sals = service.get("service_at_locations") or []
-        holders = [service, *sals, *(sal["location"] for sal in sals if sal.get("location"))]
-        for holder in holders:
+        for holder in attribute_holders(service):
             for attribute in holder.get("attributes") or []:
                 term_id = attribute.get("taxonomy_term_id")
                 if not term_id or attribute.get("taxonomy_term"):
@@ -219,33 +241,22 @@ class Importer:
                     warnings.append(f"attributes: taxonomy term {term_id} is not known; left out")
                     del attribute["taxonomy_term_id"]
 
-    def _map_categories(self, service: dict[str, Any]) -> None:
-        """Link the service to the built-in social prescribing terms its source's own
-        categories mean ("Befriending & social contact" -> befriending, loneliness), so
-        the need filters find it; the source's categories stay as they are too."""
-        mapped: list[str] = []
-        for attribute in service.get("attributes") or []:
-            term = attribute.get("taxonomy_term") or {}
-            if attribute.get("value") or not term.get("name"):
-                continue  # a field kept as an attribute, not a category
-            name = term["name"]
-            if name not in self.categories:
-                self.categories[name] = map_category(self.session, name)[:MAPPED_TERMS]
-            mapped += [t for t in self.categories[name] if t not in mapped]
-        service.setdefault("attributes", [])
-        service["attributes"] += [
-            {"taxonomy_term_id": term_id, "link_type": "mapped_category"} for term_id in mapped
-        ]
+    def _category_terms(self, name: str) -> list[str]:
+        if name not in self.categories:
+            self.categories[name] = map_category(self.session, name)[:MAPPED_TERMS]
+        return self.categories[name]
 
-    def _stage(self, item: Record, service: dict[str, Any]) -> None:
-        digest = content_hash(service)
+    def _stage(self, item: Record, service: dict[str, Any], finished: Finished | None) -> None:
+        digest = finished.digest if finished else content_hash(service)
         known = self.known.get(item.key)
         if known and known[1] == digest and known[2] == "active":
             self.report.unchanged += 1
             return
-        assign_ids(service, self.source_name, item.key, self.keep_ids)
+        if finished is None:
+            assign_ids(service, self.source_name, item.key, self.keep_ids)
         record_id = known[0] if known else stable_id(self.source_id, item.key)
-        self.pending.append(Staged(item, service, digest, record_id, is_new=known is None))
+        staged = Staged(item, service, digest, record_id, known is None, finished)
+        self.pending.append(staged)
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
 
@@ -298,8 +309,9 @@ class Importer:
             "source_id": self.source_id,
             "key": staged.item.key,
             "position": staged.item.position,
-            "raw": staged.item.raw,  # made storable by prepare_record
-            "record": staged.service,
+            # made storable by prepare_record; already JSON when the worker finished it
+            "raw": staged.finished.raw if staged.finished else staged.item.raw,
+            "record": staged.finished.record if staged.finished else staged.service,
             "content_hash": staged.digest,
             "status": "active",
             "service_id": service_id,
@@ -384,7 +396,6 @@ class Importer:
 
 
 BATCH_SIZE = 500
-MAPPED_TERMS = 2  # built-in terms linked per source category, best first
 UPDATE_RECORD = (
     update(SourceRecord.__table__)
     .where(SourceRecord.__table__.c.id == bindparam("_id"))

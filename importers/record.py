@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from importers.finish import Finished
     from importers.prepare import Prepared, Rejected
 
 
@@ -44,6 +45,8 @@ class Record:
     # What prepare_record made of it: set by the pipeline, or already by the worker process
     # that read the file (importers/worker.py). Readers leave it None.
     prepared: Prepared | Rejected | None = None
+    # Set by the worker when it also did what staging needs no database for (finish.py).
+    finished: Finished | None = None
 
 
 @dataclass

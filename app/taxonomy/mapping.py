@@ -88,11 +88,29 @@ def map_category(session: Session, text: str | None) -> list[str]:
     """
     if not text or not text.strip():
         return []
+    ensure_builtin_terms(session)
+    return category_terms(text)
+
+
+def ensure_builtin_terms(session: Session) -> None:
+    """Create the built-in taxonomy if the database does not have it yet."""
     if session.get(Taxonomy, builtin_taxonomy_id()) is None:
         ensure_builtin_taxonomy(session)
-    order = {builtin_term_id(t.code): i for i, t in enumerate(all_terms())}
+
+
+def category_terms(text: str | None) -> list[str]:
+    """`map_category` without the database: the IDs it returns, which a caller must make
+    sure exist (an import's worker process maps categories; the import ensures the terms)."""
+    if not text or not text.strip():
+        return []
+    order = _term_order()
     scores = score_terms(text)
     return sorted(scores, key=lambda term_id: (-scores[term_id], order[term_id]))
+
+
+@cache
+def _term_order() -> dict[str, int]:
+    return {builtin_term_id(t.code): i for i, t in enumerate(all_terms())}
 
 
 def link_builtin_equivalents(session: Session, service_ids: list[str]) -> int:
@@ -102,8 +120,7 @@ def link_builtin_equivalents(session: Session, service_ids: list[str]) -> int:
     builtin_by_name = {
         t.name.lower(): builtin_term_id(t.code) for t in all_terms() if t.parent is not None
     }
-    if session.get(Taxonomy, builtin_taxonomy_id()) is None:
-        ensure_builtin_taxonomy(session)
+    ensure_builtin_terms(session)
     rows = session.execute(
         select(Attribute.link_id, Attribute.taxonomy_term_id, TaxonomyTerm.name)
         .join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id)

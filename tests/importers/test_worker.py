@@ -4,6 +4,8 @@ import csv
 import json
 import multiprocessing
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ from app.models import (
 )
 from importers import worker
 from importers.careplace import read_careplace
+from importers.finish import Finishing
 from importers.pipeline import SourceSpec, run_import
 from importers.record import Record, SourceFormatError
 from importers.worker import WorkerError, read_in_worker, read_prepared, worth_a_worker
@@ -35,6 +38,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 TABLES = [Organization, Service, Location, Address, ServiceAtLocation, Phone, Schedule,
           ServiceArea, CostOption, Attribute, TaxonomyTerm, SourceRecord]  # fmt: skip
 SPEC = SourceSpec(name="careplace-camden", format="careplace")
+FINISHING = Finishing(SPEC.name, keep_ids=False)
 
 
 def row(n: int) -> list[str]:
@@ -101,6 +105,47 @@ def test_reimporting_through_the_worker_changes_nothing(session, careplace_file)
     assert (report.unchanged, report.created, report.updated) == (428, 0, 0)
     after = database(session) | {"history": set(session.scalars(select(MetadataEntry.id)))}
     assert after == before
+
+
+def test_records_the_worker_finishes_give_the_same_database_as_reading_in_process(
+    session, careplace_file
+):
+    in_process = session.begin_nested()
+    expected = run_import(session, SPEC, read_careplace(careplace_file), dedupe=False)
+    expected_rows = database(session)
+    in_process.rollback()
+    items = list(read_in_worker(read_careplace, careplace_file, finishing=FINISHING))
+    finished = [item for item in items if isinstance(item, Record) and item.finished]
+    report = run_import(session, SPEC, items, dedupe=False)
+    assert database(session) == expected_rows
+    assert problems(report) == problems(expected)
+    # Rows without coordinates but with a postcode are left to the import to look up.
+    assert 200 < len(finished) < 438
+
+
+def test_reimporting_records_the_worker_finished_changes_nothing(session, careplace_file):
+    run_import(session, SPEC, read_careplace(careplace_file), dedupe=False)
+    items = read_in_worker(read_careplace, careplace_file, finishing=FINISHING)
+    report = run_import(session, SPEC, items, dedupe=False)
+    assert (report.unchanged, report.created, report.updated) == (428, 0, 0)
+
+
+def test_records_finished_for_another_source_are_refused(session, careplace_file):
+    items = read_in_worker(read_careplace, careplace_file, finishing=Finishing("other", False))
+    with pytest.raises(ValueError, match="finished for"):
+        with session.begin_nested():
+            run_import(session, SPEC, items, dedupe=False)
+
+
+def test_the_worker_reads_on_while_the_import_is_busy_writing(careplace_file):
+    items = read_in_worker(read_careplace, careplace_file, finishing=FINISHING)
+    next(items)  # the import holds the first record; the worker sends the other 449
+    (process,) = multiprocessing.active_children()
+    deadline = time.monotonic() + 30
+    while process.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not process.is_alive()  # a pipe alone holds a chunk: it would still be waiting
+    assert len(list(items)) == 449
 
 
 # Readers a worker process runs (module level, so that it can import them).
@@ -185,6 +230,7 @@ def test_an_import_that_stops_early_stops_its_worker(careplace_file):
     assert len(multiprocessing.active_children()) == 1
     items.close()
     assert multiprocessing.active_children() == []
+    assert not [thread for thread in threading.enumerate() if thread.name == "import receiver"]
 
 
 def test_records_from_the_worker_arrive_prepared(careplace_file):

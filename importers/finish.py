@@ -1,0 +1,117 @@
+"""The part of staging a record that needs no database, done ahead by an import's worker.
+
+After prepare_record the pipeline locates every location, leaves out attributes naming
+terms the database lacks, links the built-in terms the source's categories mean, hashes
+the service (so an unchanged record is skipped), gives every object its stable ID, and
+stores the raw payload and the service as JSON. Only two of those steps read the
+database: a postcode look-up for a location without a usable point of its own, and the
+check of an attribute that names a term by `taxonomy_term_id` alone. The worker process
+finishes every record needing neither (most of a large file), exactly as the pipeline
+would (tests/importers/test_finish.py holds the two equal), so the importing process,
+the import's bottleneck, only compares hashes and writes. It finishes the rest itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from app.json_text import JSONText
+from app.taxonomy.mapping import category_terms
+from importers.geocode import needs_postcode_lookup, use_given_point
+from importers.ids import assign_ids
+from importers.prepare import Prepared
+from importers.record import Record
+
+Data = dict[str, Any]
+MAPPED_TERMS = 2  # built-in terms linked per source category, best first
+
+
+@dataclass(frozen=True)
+class Finishing:
+    """Which import the records are finished for: IDs derive from the source's name."""
+
+    source: str
+    keep_ids: bool
+
+
+@dataclass
+class Finished:
+    """What finishing made of a record: its service (in `record.prepared`) has its IDs."""
+
+    finishing: Finishing
+    digest: str  # content_hash of the service before IDs were given
+    raw: JSONText
+    record: JSONText  # the service, as source_record.record stores it
+    mapped_terms: bool  # links built-in terms, which the import must make sure exist
+
+
+def finish_record(record: Record, finishing: Finishing, categories: dict[str, list[str]]) -> None:
+    """Finish a prepared record that needs no database, in place (`record.finished`);
+    leave any other as it is. `categories` caches category text -> built-in term IDs."""
+    prepared = record.prepared
+    if not isinstance(prepared, Prepared) or needs_database(prepared.service):
+        return
+    service = prepared.service
+    for location in locations(service):
+        use_given_point(location, prepared.warnings)
+    mapped = add_mapped_categories(service, lambda name: _terms(categories, name))
+    digest = content_hash(service)
+    assign_ids(service, finishing.source, record.key, finishing.keep_ids)
+    record.finished = Finished(
+        finishing, digest, JSONText(json.dumps(record.raw)), JSONText(json.dumps(service)), mapped
+    )
+
+
+def needs_database(service: Data) -> bool:
+    """A location to find by its postcode, or a term named by ID alone to check."""
+    if any(needs_postcode_lookup(location) for location in locations(service)):
+        return True
+    return any(
+        attribute.get("taxonomy_term_id") and not attribute.get("taxonomy_term")
+        for holder in attribute_holders(service)
+        for attribute in holder.get("attributes") or []
+    )
+
+
+def locations(service: Data) -> Iterator[Data]:
+    for sal in service.get("service_at_locations") or []:
+        if sal.get("location"):
+            yield sal["location"]
+
+
+def attribute_holders(service: Data) -> list[Data]:
+    """The service, its service_at_locations and their locations: what may carry the
+    attributes an import checks."""
+    sals = service.get("service_at_locations") or []
+    return [service, *sals, *locations(service)]
+
+
+def add_mapped_categories(service: Data, terms_of: Callable[[str], list[str]]) -> bool:
+    """Link the service to the built-in social prescribing terms its source's own
+    categories mean ("Befriending & social contact" -> befriending, loneliness), so the
+    need filters find it; the source's categories stay as they are too. Whether any was."""
+    mapped: list[str] = []
+    for attribute in service.get("attributes") or []:
+        term = attribute.get("taxonomy_term") or {}
+        if attribute.get("value") or not term.get("name"):
+            continue  # a field kept as an attribute, not a category
+        mapped += [t for t in terms_of(term["name"]) if t not in mapped]
+    service.setdefault("attributes", [])
+    service["attributes"] += [
+        {"taxonomy_term_id": term_id, "link_type": "mapped_category"} for term_id in mapped
+    ]
+    return bool(mapped)
+
+
+def content_hash(service: Data) -> str:
+    return hashlib.sha256(json.dumps(service, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _terms(categories: dict[str, list[str]], name: str) -> list[str]:
+    if name not in categories:
+        categories[name] = category_terms(name)[:MAPPED_TERMS]
+    return categories[name]
