@@ -195,9 +195,9 @@ def server_cpu(master: int) -> float:
     return total / TICKS
 
 
-def postgres_cpu(database: str) -> float:
-    """CPU seconds of the PostgreSQL backends connected to this database."""
-    total = 0
+def postgres_cpu(database: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend connected to this database, by pid."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -207,8 +207,8 @@ def postgres_cpu(database: str) -> float:
             continue
         if title.startswith("postgres: ") and f" {database} " in title:
             if fields := _stat(int(entry.name)):
-                total += int(fields[11]) + int(fields[12])
-    return total / TICKS
+                found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICKS
+    return found
 
 
 def machine_busy() -> tuple[float, float]:
@@ -274,21 +274,26 @@ class Meter:
     master: int
     database: str
     start: dict[str, float] = field(default_factory=dict)
+    backends: dict[int, float] = field(default_factory=dict)
 
     def read(self) -> dict[str, float]:
         busy, wall = machine_busy()
-        return {"server": server_cpu(self.master), "postgres": postgres_cpu(self.database),
-                "machine": busy, "wall": wall}  # fmt: skip
+        return {"server": server_cpu(self.master), "machine": busy, "wall": wall}
 
     def begin(self) -> None:
-        self.start = self.read()
+        self.start, self.backends = self.read(), postgres_cpu(self.database)
 
     def shares(self, wrk_seconds: float) -> dict[str, float]:
-        """CPU seconds per wall second (1.0 = one core busy), each party and the machine."""
+        """CPU seconds per wall second (1.0 = one core busy), each party and the machine.
+        PostgreSQL's is summed per backend: one that ended during the run (a recycled
+        gunicorn worker's connection) took its CPU with it, so it is low then, never less
+        than zero."""
         end = self.read()
         wall = max(end["wall"] - self.start["wall"], 1e-9)
-        shares = {k: (end[k] - self.start[k]) / wall for k in ("server", "postgres", "machine")}
-        return shares | {"wrk": wrk_seconds / wall}
+        shares = {k: (end[k] - self.start[k]) / wall for k in ("server", "machine")}
+        backends = postgres_cpu(self.database)
+        used = sum(cpu - self.backends.get(pid, 0.0) for pid, cpu in backends.items())
+        return shares | {"postgres": used / wall, "wrk": wrk_seconds / wall}
 
 
 def run_wrk(port: int, script: Path, connections: int, seconds: int) -> tuple[dict, float]:
