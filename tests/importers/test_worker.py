@@ -29,6 +29,7 @@ from app.models import (
 from importers import worker
 from importers.careplace import read_careplace
 from importers.finish import Finishing
+from importers.formats import read_source
 from importers.pipeline import SourceSpec, run_import
 from importers.record import Record, SourceFormatError
 from importers.worker import WorkerError, read_in_worker, read_prepared, worth_a_worker
@@ -135,6 +136,17 @@ def test_records_finished_for_another_source_are_refused(session, careplace_file
     with pytest.raises(ValueError, match="finished for"):
         with session.begin_nested():
             run_import(session, SPEC, items, dedupe=False)
+
+
+def test_signpost_import_has_the_worker_finish_records_for_the_source_it_imports_as(
+    careplace_file, monkeypatch
+):
+    monkeypatch.setattr(worker, "WORKER_MIN_BYTES", 0)
+    items = [i for i in read_source("careplace", str(careplace_file), source=SPEC.name)]
+    finished = {i.finished.finishing for i in items if isinstance(i, Record) and i.finished}
+    assert finished == {FINISHING}
+    unnamed = [i for i in read_source("careplace", str(careplace_file)) if isinstance(i, Record)]
+    assert all(i.prepared is not None and i.finished is None for i in unnamed)
 
 
 def test_the_worker_reads_on_while_the_import_is_busy_writing(careplace_file):
