@@ -14,8 +14,9 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from werkzeug.serving import run_simple
 
+from importers.finish import Finishing
 from importers.formats import FORMATS, read_source
-from importers.pipeline import ImportReport, SourceSpec, run_import
+from importers.pipeline import ImportReport, SourceSpec, active_hashes, run_import
 from importers.record import SourceFormatError
 from importers.report import write_problems
 
@@ -186,7 +187,8 @@ def import_source(
     session = get_db().sessionmaker()
     try:
         with session.begin():
-            items = read_source(spec.format, location, mapping, borough, spec.name)
+            finishing = Finishing(spec.name, fmt.keep_ids, active_hashes(session, spec.name))
+            items = read_source(spec.format, location, mapping, borough, finishing)
             with click.progressbar(
                 items,
                 label=f"Importing {spec.name}",

@@ -18,6 +18,7 @@ from app.dedupe import run_dedupe
 from app.geo.areas import LONDON_BOROUGHS, load_areas
 from app.geo.postcodes import load_postcodes
 from app.models import Area, Postcode
+from importers.finish import Finishing
 from importers.formats import FORMATS, read_source
 from importers.pipeline import ImportReport, SourceSpec, run_import
 from importers.postcodes import read_postcodes
@@ -49,10 +50,9 @@ def import_sample(source: SampleSource, session: Session) -> ImportReport:
         attribution=source.attribution,
         redistributable=source.redistributable,
     )
-    items = read_source(
-        source.format, str(source.path), source.mapping, source.borough, source.name
-    )
     keep_ids = FORMATS[source.format].keep_ids
+    finishing = Finishing(source.name, keep_ids)
+    items = read_source(source.format, str(source.path), source.mapping, source.borough, finishing)
     return run_import(session, spec, items, keep_ids=keep_ids, dedupe=False)
 
 

@@ -42,8 +42,9 @@ from app import create_app, migrate  # noqa: E402
 from app.db import get_db  # noqa: E402
 from app.geo.areas import LONDON_BOROUGHS, load_areas  # noqa: E402
 from importers.careplace import read_careplace  # noqa: E402
+from importers.finish import Finishing  # noqa: E402
 from importers.formats import read_source  # noqa: E402
-from importers.pipeline import SourceSpec, run_import  # noqa: E402
+from importers.pipeline import SourceSpec, active_hashes, run_import  # noqa: E402
 
 HEADER = [
     "Provider ID", "Provider name", "Service ID", "Service name", "Description", "Categories",
@@ -113,7 +114,8 @@ def timed_import(url: str, path: Path, in_process: bool) -> tuple[float, float, 
             if in_process:
                 rows = read_careplace(path)
             else:
-                rows = read_source("careplace", str(path), source="bench")
+                finishing = Finishing("bench", False, active_hashes(session, "bench"))
+                rows = read_source("careplace", str(path), finishing=finishing)
             report = run_import(session, SourceSpec("bench", "careplace"), rows, dedupe=False)
         own_now, children_now = cpu_seconds()
         worker = children_now - children

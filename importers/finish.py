@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.json_text import JSONText
@@ -32,20 +32,26 @@ MAPPED_TERMS = 2  # built-in terms linked per source category, best first
 
 @dataclass(frozen=True)
 class Finishing:
-    """Which import the records are finished for: IDs derive from the source's name."""
+    """Which import the records are finished for: IDs derive from the source's name.
+    `unchanged`: key -> content hash of the source's active records (`active_hashes`); a
+    record that still hashes the same will be skipped, so it is not given IDs or JSON."""
 
     source: str
     keep_ids: bool
+    unchanged: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
 class Finished:
     """What finishing made of a record: its service (in `record.prepared`) has its IDs."""
 
-    finishing: Finishing
+    source: str  # the Finishing's (not all of it: the unchanged hashes stay in the worker)
+    keep_ids: bool
     digest: str  # content_hash of the service before IDs were given
-    raw: JSONText
-    record: JSONText  # the service, as source_record.record stores it
+    # The raw payload and the service (with its IDs) as source_record stores them; None
+    # for a record unchanged when the import began: the import gives its IDs if need be.
+    raw: JSONText | None
+    record: JSONText | None
     mapped_terms: bool  # links built-in terms, which the import must make sure exist
 
 
@@ -60,10 +66,12 @@ def finish_record(record: Record, finishing: Finishing, categories: dict[str, li
         use_given_point(location, prepared.warnings)
     mapped = add_mapped_categories(service, lambda name: _terms(categories, name))
     digest = content_hash(service)
+    if finishing.unchanged.get(record.key) == digest:
+        record.finished = Finished(finishing.source, finishing.keep_ids, digest, None, None, mapped)
+        return
     assign_ids(service, finishing.source, record.key, finishing.keep_ids)
-    record.finished = Finished(
-        finishing, digest, JSONText(json.dumps(record.raw)), JSONText(json.dumps(service)), mapped
-    )
+    raw, stored = JSONText(json.dumps(record.raw)), JSONText(json.dumps(service))
+    record.finished = Finished(finishing.source, finishing.keep_ids, digest, raw, stored, mapped)
 
 
 def needs_database(service: Data) -> bool:

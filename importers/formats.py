@@ -46,13 +46,14 @@ def read_source(
     location: str,
     mapping: Path | None = None,
     borough: str | None = None,
-    source: str | None = None,
+    finishing: Finishing | None = None,
 ) -> Iterator[Record | RecordError]:
     """The records of one file or feed, by format name (a large file's read and prepared
-    by a worker process: see worker.py; given the name of the `source` they are imported
+    by a worker process: see worker.py; given `finishing`, the source they are imported
     as, the worker also finishes those that need no database: finish.py)."""
     fmt = FORMATS[format_name]
-    finishing = Finishing(source, fmt.keep_ids) if source else None
+    if finishing is not None and finishing.keep_ids != fmt.keep_ids:
+        raise ValueError(f"{format_name} records keep_ids={fmt.keep_ids}: {finishing}")
     if format_name == "csv":
         if mapping is None:
             raise ValueError("a council spreadsheet needs --mapping FILE (see importers/mappings)")

@@ -50,7 +50,6 @@ from importers.conform import MAX_INDEXED_TEXT
 from importers.finish import (
     MAPPED_TERMS,
     Finished,
-    Finishing,
     add_mapped_categories,
     attribute_holders,
     content_hash,
@@ -114,6 +113,17 @@ class ImportReport:
         )
 
 
+def active_hashes(session: Session, source_name: str) -> dict[str, str]:
+    """Key -> content hash of a source's active records: what a re-import will find
+    unchanged (the worker then skips giving them IDs: finish.Finishing)."""
+    query = (
+        select(SourceRecord.key, SourceRecord.content_hash)
+        .join(Source, Source.id == SourceRecord.source_id)
+        .where(Source.name == source_name, SourceRecord.status == "active")
+    )
+    return {key: digest for key, digest in session.execute(query)}
+
+
 def ensure_source(session: Session, spec: SourceSpec) -> Source:
     """The source row for `spec.name`, created or updated from the spec."""
     source = session.scalar(select(Source).where(Source.name == spec.name))
@@ -137,7 +147,7 @@ class Staged:
     digest: str
     record_id: str
     is_new: bool
-    finished: Finished | None  # by the worker: raw and record are JSON already
+    finished: Finished | None  # by the worker: raw and record may be JSON already
 
 
 class Importer:
@@ -211,9 +221,10 @@ class Importer:
         finished = item.finished
         if finished is None:
             return None
-        if finished.finishing != Finishing(self.source_name, self.keep_ids):
+        if (finished.source, finished.keep_ids) != (self.source_name, self.keep_ids):
             raise ValueError(
-                f"{item.position} was finished for {finished.finishing}, not for this import"
+                f"{item.position} was finished for source {finished.source!r} "
+                f"(keep_ids={finished.keep_ids}), not for this import"
             )
         if finished.mapped_terms and not self.builtin_ensured:
             ensure_builtin_terms(self.session)
@@ -252,7 +263,7 @@ class Importer:
         if known and known[1] == digest and known[2] == "active":
             self.report.unchanged += 1
             return
-        if finished is None:
+        if finished is None or finished.record is None:
             assign_ids(service, self.source_name, item.key, self.keep_ids)
         record_id = known[0] if known else stable_id(self.source_id, item.key)
         staged = Staged(item, service, digest, record_id, known is None, finished)
@@ -302,6 +313,7 @@ class Importer:
         return {record_id: record for record_id, record in self.session.execute(query)}
 
     def _record_row(self, staged: Staged) -> dict[str, Any]:
+        json_text = staged.finished if staged.finished and staged.finished.record else None
         own = (staged.service["id"], (staged.service.get("organization") or {}).get("id"))
         service_id, organization_id = self.published_in.get(staged.item.key, own)
         row = {
@@ -310,8 +322,8 @@ class Importer:
             "key": staged.item.key,
             "position": staged.item.position,
             # made storable by prepare_record; already JSON when the worker finished it
-            "raw": staged.finished.raw if staged.finished else staged.item.raw,
-            "record": staged.finished.record if staged.finished else staged.service,
+            "raw": json_text.raw if json_text else staged.item.raw,
+            "record": json_text.record if json_text else staged.service,
             "content_hash": staged.digest,
             "status": "active",
             "service_id": service_id,

@@ -30,7 +30,7 @@ from importers import worker
 from importers.careplace import read_careplace
 from importers.finish import Finishing
 from importers.formats import read_source
-from importers.pipeline import SourceSpec, run_import
+from importers.pipeline import SourceSpec, active_hashes, run_import
 from importers.record import Record, SourceFormatError
 from importers.worker import WorkerError, read_in_worker, read_prepared, worth_a_worker
 from tests.importers.test_pipeline import HEADER
@@ -126,9 +126,31 @@ def test_records_the_worker_finishes_give_the_same_database_as_reading_in_proces
 
 def test_reimporting_records_the_worker_finished_changes_nothing(session, careplace_file):
     run_import(session, SPEC, read_careplace(careplace_file), dedupe=False)
-    items = read_in_worker(read_careplace, careplace_file, finishing=FINISHING)
+    before = database(session) | {"history": set(session.scalars(select(MetadataEntry.id)))}
+    unchanged = Finishing(SPEC.name, False, active_hashes(session, SPEC.name))
+    items = list(read_in_worker(read_careplace, careplace_file, finishing=unchanged))
     report = run_import(session, SPEC, items, dedupe=False)
     assert (report.unchanged, report.created, report.updated) == (428, 0, 0)
+    after = database(session) | {"history": set(session.scalars(select(MetadataEntry.id)))}
+    assert after == before
+    skipped = [i for i in items if isinstance(i, Record) and i.finished and not i.finished.record]
+    assert len(skipped) > 200  # the worker gave them no IDs: the import skips them
+
+
+def test_records_the_worker_took_for_unchanged_are_published_whole_if_they_are_not(
+    session, careplace_file
+):
+    in_process = session.begin_nested()
+    expected = run_import(session, SPEC, read_careplace(careplace_file), dedupe=False)
+    expected_rows = database(session)
+    hashes = active_hashes(session, SPEC.name)
+    in_process.rollback()  # so every record is new after all
+    stale = Finishing(SPEC.name, False, hashes)
+    report = run_import(
+        session, SPEC, read_in_worker(read_careplace, careplace_file, finishing=stale), dedupe=False
+    )
+    assert database(session) == expected_rows
+    assert problems(report) == problems(expected)
 
 
 def test_records_finished_for_another_source_are_refused(session, careplace_file):
@@ -142,9 +164,10 @@ def test_signpost_import_has_the_worker_finish_records_for_the_source_it_imports
     careplace_file, monkeypatch
 ):
     monkeypatch.setattr(worker, "WORKER_MIN_BYTES", 0)
-    items = [i for i in read_source("careplace", str(careplace_file), source=SPEC.name)]
-    finished = {i.finished.finishing for i in items if isinstance(i, Record) and i.finished}
-    assert finished == {FINISHING}
+    items = [i for i in read_source("careplace", str(careplace_file), finishing=FINISHING)]
+    records = [item for item in items if isinstance(item, Record)]
+    finished = {(r.finished.source, r.finished.keep_ids) for r in records if r.finished}
+    assert finished == {(SPEC.name, False)}
     unnamed = [i for i in read_source("careplace", str(careplace_file)) if isinstance(i, Record)]
     assert all(i.prepared is not None and i.finished is None for i in unnamed)
 
