@@ -29,9 +29,10 @@ from app.models import (
 from importers import worker
 from importers.careplace import read_careplace
 from importers.finish import Finishing
-from importers.formats import read_source
+from importers.formats import FORMATS, read_source
 from importers.pipeline import SourceSpec, active_hashes, run_import
 from importers.record import Record, SourceFormatError
+from importers.sample_data import write_samples
 from importers.worker import WorkerError, read_in_worker, read_prepared, worth_a_worker
 from tests.importers.test_pipeline import HEADER
 
@@ -149,6 +150,35 @@ def test_records_the_worker_took_for_unchanged_are_published_whole_if_they_are_n
     report = run_import(
         session, SPEC, read_in_worker(read_careplace, careplace_file, finishing=stale), dedupe=False
     )
+    assert database(session) == expected_rows
+    assert problems(report) == problems(expected)
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory):
+    return {source.name: source for source in write_samples(tmp_path_factory.mktemp("samples"))}
+
+
+@pytest.mark.parametrize(
+    "name, any_finished",
+    [("lvsc-social-prescribing-map", True), ("careplace-camden", True),
+     ("hackney-council-directory", True), ("islington-community-directory", True),
+     ("camden-council-spreadsheet", False)],  # its rows give a postcode and no point
+)  # fmt: skip
+def test_every_format_the_worker_finishes_gives_the_same_database(
+    session, samples, monkeypatch, name, any_finished
+):
+    source = samples[name]
+    spec, keep_ids = SourceSpec(name, source.format), FORMATS[source.format].keep_ids
+    args = (source.format, str(source.path), source.mapping, source.borough)
+    in_process = session.begin_nested()
+    expected = run_import(session, spec, read_source(*args), keep_ids=keep_ids, dedupe=False)
+    expected_rows = database(session)
+    in_process.rollback()
+    monkeypatch.setattr(worker, "WORKER_MIN_BYTES", 0)  # the samples are small
+    items = list(read_source(*args, Finishing(name, keep_ids)))
+    assert any(isinstance(i, Record) and i.finished for i in items) is any_finished
+    report = run_import(session, spec, items, keep_ids=keep_ids, dedupe=False)
     assert database(session) == expected_rows
     assert problems(report) == problems(expected)
 
