@@ -7,7 +7,7 @@ stores the raw payload and the service as JSON. Only two of those steps read the
 database: a postcode look-up for a location without a usable point of its own, and the
 check of an attribute that names a term by `taxonomy_term_id` alone. The worker process
 finishes every record needing neither (most of a large file), exactly as the pipeline
-would (tests/importers/test_finish.py holds the two equal), so the importing process,
+would (tests/importers/test_worker.py holds the two equal), so the importing process,
 the import's bottleneck, only compares hashes and writes. It finishes the rest itself.
 """
 
@@ -64,7 +64,7 @@ def finish_record(record: Record, finishing: Finishing, categories: dict[str, li
     service = prepared.service
     for location in locations(service):
         use_given_point(location, prepared.warnings)
-    mapped = add_mapped_categories(service, lambda name: _terms(categories, name))
+    mapped = add_mapped_categories(service, lambda name: cached_terms(categories, name))
     digest = content_hash(service)
     if finishing.unchanged.get(record.key) == digest:
         record.finished = Finished(finishing.source, finishing.keep_ids, digest, None, None, mapped)
@@ -79,10 +79,18 @@ def needs_database(service: Data) -> bool:
     if any(needs_postcode_lookup(location) for location in locations(service)):
         return True
     return any(
-        attribute.get("taxonomy_term_id") and not attribute.get("taxonomy_term")
+        bare_term_id(attribute)
         for holder in attribute_holders(service)
         for attribute in holder.get("attributes") or []
     )
+
+
+def bare_term_id(attribute: Data) -> str | None:
+    """The `taxonomy_term_id` of an attribute that names its term by ID alone (whether
+    the term exists is the database's to say)."""
+    if attribute.get("taxonomy_term"):
+        return None
+    return attribute.get("taxonomy_term_id") or None
 
 
 def locations(service: Data) -> Iterator[Data]:
@@ -119,7 +127,10 @@ def content_hash(service: Data) -> str:
     return hashlib.sha256(json.dumps(service, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _terms(categories: dict[str, list[str]], name: str) -> list[str]:
+def cached_terms(categories: dict[str, list[str]], name: str) -> list[str]:
+    """The built-in terms a category names (the best MAPPED_TERMS), through `categories`:
+    an import meets the same few categories on every row. The caller makes sure the
+    built-in terms exist."""
     if name not in categories:
         categories[name] = category_terms(name)[:MAPPED_TERMS]
     return categories[name]

@@ -45,13 +45,14 @@ from app.models import (
 )
 from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
-from app.taxonomy.mapping import ensure_builtin_terms, map_category
+from app.taxonomy.mapping import ensure_builtin_terms
 from importers.conform import MAX_INDEXED_TEXT
 from importers.finish import (
-    MAPPED_TERMS,
     Finished,
     add_mapped_categories,
     attribute_holders,
+    bare_term_id,
+    cached_terms,
     content_hash,
     locations,
 )
@@ -168,7 +169,7 @@ class Importer:
         self.pending: list[Staged] = []
         self.categories: dict[str, list[str]] = {}
         self.term_ids: dict[str, bool] = {}  # taxonomy_term_id -> whether it exists here
-        self.builtin_ensured = False  # the built-in terms, which finished records link
+        self.builtin_ensured = False  # the built-in terms, which mapped categories link
         self.known: dict[str, tuple[str, str, str]] = {}
         # key -> (service, organization) a matched record is published in
         self.published_in: dict[str, tuple[str | None, str | None]] = {}
@@ -226,9 +227,8 @@ class Importer:
                 f"{item.position} was finished for source {finished.source!r} "
                 f"(keep_ids={finished.keep_ids}), not for this import"
             )
-        if finished.mapped_terms and not self.builtin_ensured:
-            ensure_builtin_terms(self.session)
-            self.builtin_ensured = True
+        if finished.mapped_terms:
+            self._ensure_builtin_terms()
         return finished
 
     def _finish(self, prepared: Prepared) -> None:
@@ -243,8 +243,8 @@ class Importer:
         here would make the foreign key refuse the whole import, so it is left out."""
         for holder in attribute_holders(service):
             for attribute in holder.get("attributes") or []:
-                term_id = attribute.get("taxonomy_term_id")
-                if not term_id or attribute.get("taxonomy_term"):
+                term_id = bare_term_id(attribute)
+                if not term_id:
                     continue
                 if term_id not in self.term_ids:
                     self.term_ids[term_id] = self.session.get(TaxonomyTerm, term_id) is not None
@@ -253,9 +253,16 @@ class Importer:
                     del attribute["taxonomy_term_id"]
 
     def _category_terms(self, name: str) -> list[str]:
-        if name not in self.categories:
-            self.categories[name] = map_category(self.session, name)[:MAPPED_TERMS]
-        return self.categories[name]
+        terms = cached_terms(self.categories, name)
+        if terms:
+            self._ensure_builtin_terms()
+        return terms
+
+    def _ensure_builtin_terms(self) -> None:
+        """Once per import: the built-in terms that mapped categories link to."""
+        if not self.builtin_ensured:
+            ensure_builtin_terms(self.session)
+            self.builtin_ensured = True
 
     def _stage(self, item: Record, service: dict[str, Any], finished: Finished | None) -> None:
         digest = finished.digest if finished else content_hash(service)
