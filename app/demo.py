@@ -1,7 +1,7 @@
 """The demo directory `./scripts/serve` starts with: reference data plus every sample source.
 
-Loads the committed London postcode sample and (when ../shared/data has them) the 33
-borough polygons, writes the generated sample sources (six sources in five formats,
+Loads the committed London postcode sample and the 33 London borough polygons
+(app/data/reference), writes the generated sample sources (six sources in five formats,
 overlapping as real directories do), imports each through the one pipeline, then merges
 the overlaps (app.dedupe). Idempotent: a second run finds everything unchanged.
 """
@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.dedupe import run_dedupe
-from app.geo.areas import LONDON_BOROUGHS, load_areas
+from app.geo.areas import load_areas
 from app.geo.postcodes import load_postcodes
 from app.models import Area, Postcode
+from app.reference import LONDON_BOROUGHS
 from importers.finish import Finishing
 from importers.formats import FORMATS, read_source
 from importers.pipeline import ImportReport, SourceSpec, run_import
@@ -35,7 +36,7 @@ def load_reference_data(session: Session) -> list[str]:
     if not session.scalar(select(func.count()).select_from(Postcode)):
         count = load_postcodes(session, read_postcodes(POSTCODE_SAMPLE))
         done.append(f"Loaded {count} sample postcodes.")
-    if not session.scalar(select(func.count()).select_from(Area)) and LONDON_BOROUGHS.exists():
+    if not session.scalar(select(func.count()).select_from(Area)):
         result = load_areas(session, LONDON_BOROUGHS)
         done.append(f"Loaded {len(result.loaded)} London borough areas.")
     return done

@@ -40,7 +40,8 @@ from vocabulary import ACTIVITIES, BOROUGHS  # noqa: E402
 
 from app import create_app, migrate  # noqa: E402
 from app.db import get_db  # noqa: E402
-from app.geo.areas import LONDON_BOROUGHS, load_areas  # noqa: E402
+from app.geo.areas import load_areas  # noqa: E402
+from app.reference import LONDON_BOROUGHS  # noqa: E402
 from importers.careplace import read_careplace  # noqa: E402
 from importers.finish import Finishing  # noqa: E402
 from importers.formats import read_source  # noqa: E402

@@ -182,8 +182,6 @@ def main() -> None:
         "--reuse", action="store_true", help="query the --database as it is (built before)"
     )
     args = parser.parse_args()
-    if not LONDON_BOROUGHS.exists():
-        raise SystemExit(f"needs the London boroughs at {LONDON_BOROUGHS}")
     with tempfile.TemporaryDirectory() as scratch:
         url = args.database or f"sqlite:///{Path(scratch) / 'bench.db'}"
         print(f"{args.services} services, {make_engine(url).dialect.name}")

@@ -1,4 +1,5 @@
-"""Write the committed London postcode sample from the shared Code-Point Open extract.
+"""Write the committed London postcode sample from the vendored Code-Point Open extract
+(app/data/reference/codepoint_open_2025_london).
 
     python -m importers.make_postcode_sample [--include postcodes.txt] [--size 3000]
 
@@ -18,16 +19,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from app.reference import CODEPOINT_LONDON
 from importers.postcodes import PostcodeRow, format_postcode, read_postcodes
 
-SHARED_CODEPOINT = (
-    Path(__file__).resolve().parents[1]
-    / ".."
-    / "shared"
-    / "data"
-    / "codepoint_open_2025_london"
-    / "codepoint_open_2025_4_london_E09.csv.gz"
-)
 OUTPUT = Path(__file__).resolve().parent / "data" / "london_postcodes_sample.csv"
 SEED = 2025
 ATTRIBUTION = (
@@ -85,7 +79,7 @@ def read_include(path: Path) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=SHARED_CODEPOINT)
+    parser.add_argument("--source", type=Path, default=CODEPOINT_LONDON)
     parser.add_argument("--include", type=Path, help="file of postcodes to add, one a line")
     parser.add_argument("--size", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=SEED)

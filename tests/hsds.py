@@ -1,4 +1,5 @@
-"""Validate payloads against the HSDS 3.0 JSON Schemas in ../shared/hsds, offline.
+"""Validate payloads against the HSDS 3.0 JSON Schemas Signpost carries
+(app/data/reference/hsds), offline.
 
 The schemas and the HSDS OpenAPI document refer to each other by raw.githubusercontent
 URLs; the registry below answers those URLs from the local copies.
@@ -8,15 +9,15 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-HSDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "hsds"
-SCHEMA_DIR = HSDS_DIR / "schema"
+from app.reference import HSDS_SCHEMAS
+
+SCHEMA_DIR = HSDS_SCHEMAS
 BASE_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
 
 

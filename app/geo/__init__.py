@@ -1,8 +1,9 @@
 """Reference geography: postcode lookup and loading, named areas (boroughs) and the
 borough of every location."""
 
+from app.reference import LONDON_BOROUGHS
+
 from .areas import (
-    LONDON_BOROUGHS,
     AreaFileError,
     assign_boroughs,
     count_services_by_borough,

@@ -16,11 +16,6 @@ from app import search
 from app.models import Area, Location, Service, ServiceAtLocation, stable_id
 from app.search import generation
 
-# The 33 London boroughs (GLA boundary files), beside the repository when available.
-LONDON_BOROUGHS = (
-    Path(__file__).resolve().parents[3] / "shared" / "data" / "london_boroughs"
-    / "london_boroughs.geojson"
-)  # fmt: skip
 POLYGONS = ("Polygon", "MultiPolygon")
 
 

@@ -8,10 +8,11 @@ import click
 from flask.cli import AppGroup
 
 from app.db import get_db
+from app.reference import LONDON_BOROUGHS
 from importers.postcodes import PostcodeSummary, read_postcodes
 from importers.record import SourceFormatError
 
-from .areas import LONDON_BOROUGHS, AreaFileError, assign_boroughs, load_areas
+from .areas import AreaFileError, assign_boroughs, load_areas
 from .postcodes import load_postcodes
 
 
@@ -26,13 +27,9 @@ def areas() -> None:
 @click.option("--name-property", default="name", show_default=True)
 @click.option("--code-property", default="gss_code", show_default=True)
 def areas_load(file: Path | None, kind: str, name_property: str, code_property: str) -> None:
-    """Load polygons from a GeoJSON FeatureCollection (default: the 33 London boroughs in
-    ../shared/data/london_boroughs when present), then set every location's borough."""
+    """Load polygons from a GeoJSON FeatureCollection (default: the 33 London boroughs
+    Signpost carries, app/data/reference/london_boroughs), then set every location's borough."""
     if file is None:
-        if not LONDON_BOROUGHS.exists():
-            raise click.ClickException(
-                f"Give a GeoJSON file: the default {LONDON_BOROUGHS} is not there."
-            )
         file = LONDON_BOROUGHS
     session = get_db().sessionmaker()
     try:

@@ -74,9 +74,8 @@ def load_directory(app) -> None:
         ensure_builtin_taxonomy(session)
         load_sample(session)
         load_postcodes(session, read_postcodes(POSTCODE_SAMPLE))
-        if LONDON_BOROUGHS.exists():
-            load_areas(session, LONDON_BOROUGHS)
-            assign_boroughs(session)
+        load_areas(session, LONDON_BOROUGHS)
+        assign_boroughs(session)
         session.commit()
 
 

@@ -4,16 +4,14 @@ whole directory into their own tools, checked the way they would check it."""
 import csv
 import json
 import zipfile
-from pathlib import Path
 
 import frictionless
 import pytest
 
+from app.reference import HSDS_DATAPACKAGE
 from tests.export.conftest import CAMDEN_ATTRIBUTION, read_meta
 
-HSDS_DESCRIPTOR = json.loads(
-    (Path(__file__).resolve().parents[3] / "shared" / "hsds" / "datapackage.json").read_text()
-)
+HSDS_DESCRIPTOR = json.loads(HSDS_DATAPACKAGE.read_text())
 HSDS_RESOURCES = {resource["name"]: resource for resource in HSDS_DESCRIPTOR["resources"]}
 
 

@@ -1,5 +1,6 @@
-"""schemathesis against HSDS 3.0's own OpenAPI document (../shared/hsds/schema/openapi.json):
-the read operations HSDS defines, whose answers must be what HSDS's schemas say.
+"""schemathesis against HSDS 3.0's own OpenAPI document (vendored in
+app/data/reference/hsds/schema/openapi.json): the read operations HSDS defines, whose
+answers must be what HSDS's schemas say.
 
 HSDS documents only each operation's 200 answer, so the checks here are "never a 5xx"
 and "a documented answer matches HSDS's schema"; the 404s and 422s Signpost gives for

@@ -1,18 +1,17 @@
 import json
 import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 
+from app import reference
 from importers.datapackage import read_datapackage
 from importers.record import Record, RecordError, SourceFormatError
 from tests import hsds
 
-SHARED = Path(__file__).parents[2] / ".." / "shared"
-HSDS3_CSV = SHARED / "hsds" / "examples" / "csv"
-HSDS3_DESCRIPTOR = SHARED / "hsds" / "datapackage.json"
-HSDS11 = SHARED / "data" / "hsds_1_1_datapackage"
+HSDS3_CSV = reference.HSDS_EXAMPLES / "csv"
+HSDS3_DESCRIPTOR = reference.HSDS_DATAPACKAGE
+HSDS11 = reference.HSDS_1_1_DATAPACKAGE
 SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
 NEVER_HOMELESS = "c89eb05c-62dd-4b64-b494-0cc347b6ea7f"
 IDS_LEFT_TO_THE_PIPELINE = (
@@ -20,12 +19,6 @@ IDS_LEFT_TO_THE_PIPELINE = (
     "is not a 'uuid'",
     "'description' is a required property",  # taxonomy_term
 )
-
-
-def need(path):
-    if not path.exists():
-        pytest.skip(f"shared reference data {path.name} not found beside the repository")
-    return path
 
 
 def dig(value, *path):
@@ -45,9 +38,9 @@ def write_zip(target, files, prefix=""):
 def hsds3_folder(tmp_path_factory):
     """The HSDS 3.0 example CSVs with the real descriptor (the one beside them is a link stub)."""
     folder = tmp_path_factory.mktemp("hsds3")
-    for csv_file in need(HSDS3_CSV).glob("*.csv"):
+    for csv_file in HSDS3_CSV.glob("*.csv"):
         shutil.copy(csv_file, folder)
-    shutil.copy(need(HSDS3_DESCRIPTOR), folder / "datapackage.json")
+    shutil.copy(HSDS3_DESCRIPTOR, folder / "datapackage.json")
     return folder
 
 
@@ -59,7 +52,7 @@ def hsds3_record(hsds3_folder):
 
 @pytest.fixture(scope="module")
 def hsds11_records():
-    return {r.key: r for r in read_datapackage(need(HSDS11))}
+    return {r.key: r for r in read_datapackage(HSDS11)}
 
 
 # -- HSDS 3.0 example package ----------------------------------------------------------------
@@ -160,7 +153,7 @@ def test_path_to_the_descriptor_itself(hsds3_folder, hsds3_record):
 
 def test_shared_example_folder_has_a_link_stub_not_a_descriptor():
     with pytest.raises(SourceFormatError, match="datapackage.json is not valid JSON"):
-        list(read_datapackage(need(HSDS3_CSV)))
+        list(read_datapackage(HSDS3_CSV))
 
 
 # -- HSDS 1.1 package ------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from app.reference import HSDS_EXAMPLES
 from importers import hsds_json
 from importers.hsds_json import api_base, fetch_url, read_hsds
 from importers.record import Record, RecordError, SourceFormatError
 
 DATA = Path(__file__).parents[1] / "data" / "hsds"
-SHARED_HSDS = Path(__file__).parents[2] / ".." / "shared" / "hsds" / "examples"
 BASE = "https://directory.example.org/api"
 
 
@@ -187,9 +187,7 @@ def test_a_document_nested_deeper_than_json_can_read_is_a_source_format_error(tm
 
 
 def test_hsds_example_service_full():
-    path = SHARED_HSDS / "service_full.json"
-    if not path.exists():
-        pytest.skip("shared HSDS 3.0 examples not found beside the repository")
+    path = HSDS_EXAMPLES / "service_full.json"
     (record,) = read_hsds(path)
     assert record.key == "ac148810-d857-441c-9679-408f346de14b"
     assert record.service["organization"]["name"] == "Example Organization Inc."

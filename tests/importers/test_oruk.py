@@ -3,12 +3,13 @@ from pathlib import Path
 
 import pytest
 
+from app import reference
 from importers.oruk import is_v1_service, parse_byday, parse_time, read_oruk
 from importers.record import Record, RecordError, SourceFormatError
 from tests import hsds
 
 DATA = Path(__file__).parents[1] / "data" / "oruk"
-SHARED_ORUK3 = Path(__file__).parents[2] / ".." / "shared" / "data" / "oruk_v3_examples"
+ORUK3_EXAMPLES = reference.ORUK_V3_EXAMPLES
 BASE = "https://api.example-council.gov.uk/oruk"
 
 
@@ -20,12 +21,6 @@ def v1_items():
 @pytest.fixture(scope="module")
 def lunch_club(v1_items):
     return v1_items[0]
-
-
-def shared_oruk3():
-    if not SHARED_ORUK3.is_dir():
-        pytest.skip("shared ORUK 3.0 examples (../shared/data/oruk_v3_examples) not found")
-    return SHARED_ORUK3
 
 
 def fake_server(routes):
@@ -123,8 +118,6 @@ def test_v1_taxonomies_and_extra_fields_become_attributes(lunch_club):
 
 
 def test_v1_mapping_is_hsds3_shaped(v1_items):
-    if not hsds.SCHEMA_DIR.is_dir():
-        pytest.skip("shared HSDS 3.0 schemas (../shared/hsds) not found")
     # the source's own IDs are not UUIDs and derived objects have none: the pipeline sets them
     left_to_the_pipeline = (
         "'id' is a required property",
@@ -214,7 +207,7 @@ def test_parse_time(value, expected):
 
 
 def test_v3_file_keeps_hsds3_shape_and_drops_invalid_coordinates():
-    (record,) = read_oruk(shared_oruk3() / "service_full.json")
+    (record,) = read_oruk(ORUK3_EXAMPLES / "service_full.json")
     assert record.key == "ac148810-d857-441c-9679-408f346de14b"
     service = record.service
     assert service["name"] == "Community Counselling"
@@ -231,7 +224,7 @@ def test_v3_file_keeps_hsds3_shape_and_drops_invalid_coordinates():
 
 
 def test_v3_api_pages_and_fetches_full_services():
-    folder = shared_oruk3()
+    folder = ORUK3_EXAMPLES
     detail = (folder / "service_full.json").read_bytes()
     page = f"{BASE}/services?page=1&per_page=100&full=true"
     fetch = fake_server(

@@ -5,19 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from app.reference import CODEPOINT_LONDON
 from importers import make_postcode_sample, postcodes
 from importers.postcodes import PostcodeRow, PostcodeSummary, format_postcode, read_postcodes
 from importers.record import SourceFormatError
 
 DATA = Path(__file__).parents[1] / "data" / "postcodes"
-CODEPOINT_LONDON = (
-    Path(__file__).parents[2]
-    / ".."
-    / "shared"
-    / "data"
-    / "codepoint_open_2025_london"
-    / "codepoint_open_2025_4_london_E09.csv.gz"
-)
 SAMPLE = Path(make_postcode_sample.__file__).parent / "data" / "london_postcodes_sample.csv"
 
 
@@ -49,8 +42,6 @@ def test_format_postcode(text, expected):
 
 @pytest.fixture(scope="module")
 def codepoint_london():
-    if not CODEPOINT_LONDON.exists():
-        pytest.skip("shared Code-Point Open London extract not found beside the repository")
     summary = PostcodeSummary()
     rows = {row.postcode: row for row in read_postcodes(CODEPOINT_LONDON, summary)}
     return rows, summary

@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy import select
 
 from app.geo import (
-    LONDON_BOROUGHS,
     AreaFileError,
     assign_boroughs,
     count_services_by_borough,
@@ -107,7 +106,6 @@ def test_areas_load_command_explains_a_bad_file(runner):
     assert "'nope' property" in result.output
 
 
-@pytest.mark.skipif(not LONDON_BOROUGHS.exists(), reason="shared London boroughs not present")
 def test_areas_load_defaults_to_the_33_london_boroughs(runner, session, sample):
     result = runner.invoke(args=["areas", "load"])
     assert result.exit_code == 0, result.output
