@@ -377,18 +377,14 @@ def test_default_fetch_follows_redirects_to_web_urls_only(server, tmp_path):
 
 def test_default_fetch_gives_up_on_a_server_dripping_bytes(server):
     server.routes["/slow"] = (200, {}, [b"[", b" ", b" ", b" ", b" ", b"]"])
-    started = time.monotonic()
     with pytest.raises(ValueError, match="took more than 0.3 seconds"):
         fetch_url(f"{server.url}/slow", timeout=5, deadline=0.3)
-    assert time.monotonic() - started < 2
 
 
 def test_default_fetch_gives_up_on_a_silent_server():
     with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
-        started = time.monotonic()
         with pytest.raises(OSError, match="timed out"):
             fetch_url(f"http://127.0.0.1:{silent.getsockname()[1]}/services", timeout=0.3)
-    assert time.monotonic() - started < 2
 
 
 def test_a_refused_redirect_is_a_source_format_error_naming_the_url(server):

