@@ -30,9 +30,65 @@ from .geo.commands import areas, postcodes
 from .taxonomy import ensure_builtin_taxonomy
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+FLASK_COMMANDS = ("routes", "run", "shell")
+# `signpost --help`'s list, in the order a new user meets them, one line each (a command
+# missing here is listed after these with its own docstring's first sentence).
+COMMAND_HELP = {
+    "serve": "Serve the directory (migrating the database first).",
+    "sample": "Load the demo: sample postcodes, boroughs and six sources.",
+    "db": "Create or migrate the database schema.",
+    "import": "Import a source file or feed (one transaction, idempotent).",
+    "dedupe": "Merge records of one real-world service into one.",
+    "review": "Possible matches waiting for a person; decisions kept.",
+    "clusters": "Which published service each source record ended in.",
+    "export": "Write the open data dumps.",
+    "openapi": "Write the OpenAPI document generated from the code.",
+    "areas": "Named boundary areas (boroughs, wards) for place search.",
+    "postcodes": "The postcode directory that places a patient's postcode.",
+    "users": "Accounts: admins, moderators and organisation editors.",
+    "tokens": "API tokens for machine clients.",
+    "moderation": "The moderation queue: edits, claims, problem reports.",
+    "stale": "Listings nobody has confirmed for MONTHS, per borough.",
+}
+
+
+class SignpostGroup(FlaskGroup):
+    """Flask's group with Signpost's commands first, one line each, and Flask's own last.
+
+    Flask's options (-e/--env-file, -A/--app, --debug) still work but are not listed:
+    the app is always Signpost's, and `signpost serve` is how to run it.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        for param in self.params:
+            if isinstance(param, click.Option) and param.name in {"env_file", "app", "debug"}:
+                param.hidden = True
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        known = [name for name in COMMAND_HELP if name in names]
+        others = [n for n in names if n not in COMMAND_HELP and n not in FLASK_COMMANDS]
+        return known + others + [n for n in names if n in FLASK_COMMANDS]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                line = COMMAND_HELP.get(name) or command.get_short_help_str(limit=200)
+                rows.append((name, line + (" (Flask)" if name in FLASK_COMMANDS else "")))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=SignpostGroup, create_app=create_app, add_version_option=False)
 def cli() -> None:
-    """Signpost: London's community services directory and Open Referral API."""
+    """Signpost: London's community services directory and Open Referral API.
+
+    Run `signpost COMMAND --help` for a command's options. The last three commands
+    (routes, run, shell) are Flask's own.
+    """
 
 
 def main() -> None:
@@ -72,6 +128,8 @@ for _command in ACCOUNT_COMMANDS + DEDUPE_COMMANDS:  # users, tokens, ...; dedup
 def serve(host: str, port: int) -> None:
     """Serve the directory (migrating the database first). For production use gunicorn."""
     migrate.upgrade(get_db().engine)
+    shown = "127.0.0.1" if host in {"0.0.0.0", ""} else host
+    click.echo(f"Signpost is serving on http://{shown}:{port}/ (Ctrl+C stops it).")
     # Not app.run(): Flask ignores it inside a `flask`-style CLI command (FLASK_RUN_FROM_CLI).
     run_simple(host, port, current_app._get_current_object(), threaded=True)
 

@@ -126,3 +126,33 @@ def test_serve_answers_http_requests(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_help_lists_signposts_own_commands_first_one_line_each():
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    result = CliRunner().invoke(cli, ["--help"], prog_name="signpost")
+    assert result.exit_code == 0, result.output
+    commands = result.output.split("Commands:\n")[1].splitlines()
+    listed = [line.split()[0] for line in commands if line.strip()]
+    assert listed[:3] == ["serve", "sample", "db"]
+    assert listed[-3:] == ["routes", "run", "shell"]
+    assert {"import", "dedupe", "export", "users", "tokens", "moderation"} <= set(listed)
+    assert not any(line.endswith("...") for line in commands)  # no help line cut short
+    assert "--app" not in result.output and "--env-file" not in result.output
+
+
+def test_serve_script_help_sets_nothing_up(tmp_path):
+    """`./scripts/serve --help` prints its options, without making .venv or a database."""
+    import shutil
+    import subprocess
+
+    (tmp_path / "scripts").mkdir()
+    script = shutil.copy(
+        Path(__file__).resolve().parents[1] / "scripts" / "serve", tmp_path / "scripts"
+    )
+    result = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
+    assert "--port PORT" in result.stdout and "--host HOST" in result.stdout
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["scripts"]
