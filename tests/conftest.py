@@ -19,7 +19,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import URL, Engine, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,19 +37,62 @@ IN_CI = bool(os.environ.get("CI"))
 NO_RATE_LIMITS = {"SIGNPOST_RATE_LIMIT_SEARCH": "", "SIGNPOST_RATE_LIMIT_WRITE": ""}
 
 
+def _worker_url() -> URL:
+    """POSTGRES_URL, or under pytest-xdist a database of the worker's own (`signpost_test_gw0`,
+    ...): each session drops and recreates the public schema, so workers cannot share one."""
+    url = make_url(POSTGRES_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return url.set(database=f"{url.database}_{worker}") if worker else url
+
+
+def _ensure_database(url: URL) -> None:
+    """Create the test database when the server has none of that name (trust auth)."""
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+            )
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    finally:
+        admin.dispose()
+
+
 def _postgis_engine() -> Engine:
-    engine = make_engine(POSTGRES_URL)
+    url = _worker_url()
+    try:
+        _ensure_database(url)
+    except OperationalError:
+        pass  # the server is unreachable: the connection below says so
+    engine = make_engine(url.render_as_string(hide_password=False))
     try:
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
             connection.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
     except OperationalError as exc:
-        reason = f"PostgreSQL/PostGIS not usable at {POSTGRES_URL}: {exc.orig}"
+        reason = f"PostgreSQL/PostGIS not usable at {url.render_as_string()}: {exc.orig}"
         if IN_CI:
             pytest.fail(reason)
         pytest.skip(reason)
     return engine
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Leave out the SQLite variant of a test marked postgis_only (not a skip: there is
+    nothing on SQLite to check, so nothing is missing from the summary)."""
+
+    def sqlite_variant(item) -> bool:
+        params = getattr(item, "callspec", None)
+        return bool(item.get_closest_marker("postgis_only")) and (
+            params is not None and params.params.get("engine") == "sqlite"
+        )
+
+    dropped = [item for item in items if sqlite_variant(item)]
+    if dropped:
+        items[:] = [item for item in items if not sqlite_variant(item)]
+        config.hook.pytest_deselected(items=dropped)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgis"])

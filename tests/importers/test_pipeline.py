@@ -250,12 +250,11 @@ def test_an_organisation_identifier_follows_its_record_to_another_organisation(s
     assert session.get(Organization, stable_id("first")) is not None
 
 
+@pytest.mark.postgis_only  # SQLite's single writer serialises imports and dedupe runs already
 def test_an_import_holds_the_dedupe_lock_before_it_writes(session, engine, tmp_path):
     """An import dedupes at its end. Taking the dedupe lock only then, after writing rows
     a running `signpost dedupe` was waiting on, deadlocked the two (bench/load.py found
     it); taken before the first write, they queue instead."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite's single writer serialises imports and dedupe runs already")
     held = []
 
     def records():
