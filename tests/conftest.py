@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -79,20 +79,65 @@ def _postgis_engine() -> Engine:
     return engine
 
 
+@cache
+def postgis_unusable() -> str | None:
+    """Why the PostGIS variants cannot run on this machine, or None when they can."""
+    url = make_url(POSTGRES_URL)
+    shown = url.render_as_string()
+    probe = create_engine(url.set(database="postgres"), connect_args={"connect_timeout": 5})
+    try:
+        with probe.connect() as connection:
+            postgis = "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'"
+            if not connection.scalar(text(postgis)):
+                return f"PostgreSQL at {shown} has no PostGIS (Debian: postgresql-15-postgis-3)"
+    except OperationalError as exc:
+        return f"PostgreSQL not reachable at {shown}: {str(exc.orig).splitlines()[0]}"
+    finally:
+        probe.dispose()
+    return None
+
+
+def _engine_of(item) -> str | None:
+    params = getattr(item, "callspec", None)
+    return params.params.get("engine") if params is not None else None
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """Leave out the SQLite variant of a test marked postgis_only (not a skip: there is
-    nothing on SQLite to check, so nothing is missing from the summary)."""
+    """Leave out the SQLite variant of a test marked postgis_only (there is nothing on
+    SQLite to check), and, outside CI, every PostGIS variant when PostgreSQL/PostGIS is
+    not usable here: the summary then says so once, with the reason, rather than
+    skipping a thousand tests one by one. In CI nothing is left out: the engine fixture
+    fails instead."""
+    leave_out_postgis = not IN_CI and postgis_unusable() is not None
 
-    def sqlite_variant(item) -> bool:
-        params = getattr(item, "callspec", None)
-        return bool(item.get_closest_marker("postgis_only")) and (
-            params is not None and params.params.get("engine") == "sqlite"
-        )
+    def left_out(item) -> bool:
+        engine = _engine_of(item)
+        if engine == "sqlite":
+            return item.get_closest_marker("postgis_only") is not None
+        return engine == "postgis" and leave_out_postgis
 
-    dropped = [item for item in items if sqlite_variant(item)]
+    dropped = [item for item in items if left_out(item)]
     if dropped:
-        items[:] = [item for item in items if not sqlite_variant(item)]
+        items[:] = [item for item in items if not left_out(item)]
         config.hook.pytest_deselected(items=dropped)
+
+
+def pytest_report_header(config) -> str:
+    reason = postgis_unusable()
+    return (
+        f"PostGIS: {reason}" if reason else f"PostGIS: {make_url(POSTGRES_URL).render_as_string()}"
+    )
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    reason = postgis_unusable()
+    if reason and not IN_CI:
+        terminalreporter.write_line(
+            f"PostGIS variants NOT RUN (every database test ran on SQLite only): {reason}. "
+            "Set SIGNPOST_TEST_POSTGRES_URL to a PostgreSQL with PostGIS to run them.",
+            yellow=True,
+            bold=True,
+        )
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgis"])
