@@ -1,0 +1,68 @@
+"""The Open Referral examples (copies in tests/data/hsds and tests/data/oruk) imported as
+people import them: several sources at once, organisation documents, the wrong kind of
+document."""
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.models import Funding, Program, Service, SourceRecord
+from importers.hsds_json import read_hsds
+from importers.ids import ids_of
+from importers.oruk import read_oruk
+from importers.pipeline import SourceSpec, run_import
+
+DATA = Path(__file__).parents[1] / "data"
+EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
+READERS = {"hsds": read_hsds, "oruk": read_oruk}
+
+
+def import_json(session, format_name: str, path: Path, name: str):
+    spec = SourceSpec(name=name, format=format_name)
+    report = run_import(session, spec, READERS[format_name](path), keep_ids=True)
+    session.commit()
+    return report
+
+
+def stored(session, name: str) -> list[SourceRecord]:
+    query = select(SourceRecord).join(SourceRecord.source).where(SourceRecord.source.has(name=name))
+    return list(session.scalars(query.order_by(SourceRecord.key)))
+
+
+def test_two_sources_sending_the_same_example_service_both_import(session, tmp_path):
+    first = import_json(session, "hsds", DATA / "hsds" / "service_full.json", "hsds-example")
+    # the HSDS example read as an ORUK 3.0 feed: the same IDs from a second source
+    second = import_json(session, "oruk", DATA / "hsds" / "service_full.json", "oruk-example")
+    assert (first.created, second.created, second.rejected) == (1, 1, 0)
+    (kept,), (rekeyed,) = stored(session, "hsds-example"), stored(session, "oruk-example")
+    assert kept.record["id"] == EXAMPLE_SERVICE  # the first source keeps its HSDS IDs
+    assert rekeyed.record["id"] != EXAMPLE_SERVICE
+    assert rekeyed.raw["id"] == EXAMPLE_SERVICE  # what the source sent is kept
+    assert rekeyed.record["program"]["id"] != kept.record["program"]["id"]
+    (warning,) = [p for p in second.problems if p.field == "id"]
+    assert warning.position == "item 1" and "already another record's" in warning.reason
+    assert session.get(Program, kept.record["program"]["id"]) is not None
+    assert session.scalar(select(Funding.id).where(Funding.id == kept.record["funding"][0]["id"]))
+
+
+def test_a_rekeyed_source_keeps_its_ids_when_reimported_changed(session, tmp_path):
+    import_json(session, "hsds", DATA / "hsds" / "service_full.json", "hsds-example")
+    import_json(session, "oruk", DATA / "hsds" / "service_full.json", "oruk-example")
+    (before,) = stored(session, "oruk-example")
+    ids_before = sorted(ids_of(before.record))
+    changed = json.loads((DATA / "hsds" / "service_full.json").read_text())
+    changed["description"] = "Now on Saturdays too."
+    path = tmp_path / "service_full.json"
+    path.write_text(json.dumps(changed))
+
+    report = import_json(session, "oruk", path, "oruk-example")
+    session.expire_all()
+    (after,) = stored(session, "oruk-example")
+    assert (report.updated, report.rejected) == (1, 0)
+    assert after.record["description"] == "Now on Saturdays too."
+    assert sorted(ids_of(after.record)) == ids_before
+    again = import_json(session, "hsds", DATA / "hsds" / "service_full.json", "hsds-example")
+    assert (again.unchanged, again.rejected) == (1, 0)
+    assert session.get(Service, EXAMPLE_SERVICE) is not None
+
