@@ -5,6 +5,7 @@ document."""
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from app.models import Funding, Program, Service, SourceRecord
@@ -12,6 +13,7 @@ from importers.hsds_json import read_hsds
 from importers.ids import ids_of
 from importers.oruk import read_oruk
 from importers.pipeline import SourceSpec, run_import
+from importers.record import RecordError
 
 DATA = Path(__file__).parents[1] / "data"
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
@@ -66,3 +68,46 @@ def test_a_rekeyed_source_keeps_its_ids_when_reimported_changed(session, tmp_pat
     assert (again.unchanged, again.rejected) == (1, 0)
     assert session.get(Service, EXAMPLE_SERVICE) is not None
 
+
+@pytest.mark.parametrize("format_name", ["hsds", "oruk"])
+@pytest.mark.parametrize("folder", ["hsds", "oruk"])
+def test_an_organization_document_imports_as_its_services(session, folder, format_name):
+    document = json.loads((DATA / folder / "organization_full.json").read_text())
+    report = import_json(session, format_name, DATA / folder / "organization_full.json", "org")
+    assert (report.read, report.created, report.rejected) == (len(document["services"]), 1, 0)
+    (record,) = stored(session, "org")
+    assert record.key == document["services"][0]["id"]
+    assert record.position == "item 1 services[0]"
+    assert record.record["name"] == document["services"][0]["name"]  # not the organization's
+    assert record.record["organization"]["name"] == document["name"]
+    assert "services" not in record.record["organization"]
+
+
+@pytest.mark.parametrize(
+    ("document", "said"),
+    [
+        ({"id": "o1", "name": "Example Org", "website": "http://example.com"},
+         "this is an organization document (Example Org) listing no services"),
+        ({"id": "sal1", "service": {"id": "s1", "name": "A"}, "location": {"id": "l1"}},
+         "this is a service_at_location document, not a service"),
+        ({"id": "t1", "name": "Housing", "code": "H1", "term_uri": "http://x"},
+         "this is a taxonomy_term document, not a service"),
+        ({"id": "t1", "name": "OpenEligibility", "uri": "http://x", "version": "1"},
+         "this is a taxonomy document, not a service"),
+        ({"version": "3.0", "profile": "x", "openapi_url": "http://x"},
+         "this is not an HSDS service (a JSON object with keys: openapi_url, profile, version)"),
+    ],
+)  # fmt: skip
+def test_a_document_of_another_kind_is_named_as_what_it_is(document, said, tmp_path):
+    path = tmp_path / "document.json"
+    path.write_text(json.dumps(document))
+    for reader in READERS.values():
+        (error,) = reader(path)
+        assert isinstance(error, RecordError)
+        assert error.position == "item 1" and error.reason.startswith(said)
+
+
+def test_the_service_at_location_example_is_refused_by_name():
+    for folder, reader in [("hsds", read_hsds), ("oruk", read_oruk)]:
+        (error,) = reader(DATA / folder / "service_at_location_full.json")
+        assert "service_at_location document" in error.reason
