@@ -121,13 +121,23 @@ def ids_of(data: Data, shared: bool = False) -> Iterator[tuple[str, bool]]:
     location, which a source's records have in common. Taxonomy terms are not ours."""
     if isinstance(data.get("id"), str):
         yield data["id"], shared
+    for name, item in _nested(data):
+        yield from ids_of(item, shared or name in SHARED)
+
+
+def _nested(data: Data) -> Iterator[tuple[str, Data]]:
+    """(key, object) for each object nested in `data` that is published with an ID of
+    ours: an organization's own lists (its programs, locations...) are not published
+    from it, only its identifiers."""
     for name, value in data.items():
         if name in OWN_IDS:
             continue
-        inner = shared or name in SHARED
+        if name == "organization" and isinstance(value, dict):
+            yield name, {k: v for k, v in value.items() if k in ("id", "organization_identifiers")}
+            continue
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, dict):
-                yield from ids_of(item, inner)
+                yield name, item
 
 
 class IdClaims:
@@ -187,11 +197,15 @@ class IdClaims:
                 data["id"] = stable_id(self.source_name, *parts)
                 new.setdefault(data["id"], holder)
                 count += 1
-        for name, value in data.items():
-            if name in OWN_IDS:
+        for name, item in _nested(data):
+            if name == "organization":
+                item = data["organization"]  # re-keyed in place, not the view
+                organization = {k: v for k, v in item.items() if k == "id"}
+                count += self._rekey(organization, record_id, key, held, new, True)
+                item["id"] = organization.get("id", item.get("id"))
+                for identifier in item.get("organization_identifiers") or []:
+                    if isinstance(identifier, dict):
+                        count += self._rekey(identifier, record_id, key, held, new, True)
                 continue
-            inner = shared or name in SHARED
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, dict):
-                    count += self._rekey(item, record_id, key, held, new, inner)
+            count += self._rekey(item, record_id, key, held, new, shared or name in SHARED)
         return count

@@ -216,7 +216,7 @@ class Importer:
         finished = self._finished(item)
         if finished is None:
             self._finish(prepared)
-        for warning in prepared.warnings:
+        for warning in _warnings_of(item, prepared):
             self._problem("warning", item.position, warning, item.key)
         self._stage(item, prepared.service, finished)
 
@@ -430,6 +430,14 @@ class Importer:
 
     def _problem(self, kind: str, position: str, reason: str, key=None, field_name=None) -> None:
         self.report.problems.append(Problem(kind, position, reason, key, field_name))
+
+
+def _warnings_of(item: Record, prepared: Prepared) -> list[str]:
+    """The reader's notes (``raw["_warnings"]``, naming the table row or object they are
+    about) and the normaliser's, each once."""
+    notes = item.raw.get("_warnings") if isinstance(item.raw, dict) else None
+    notes = [str(note) for note in notes] if isinstance(notes, list) else []
+    return list(dict.fromkeys([*notes, *prepared.warnings]))
 
 
 BATCH_SIZE = 500

@@ -69,6 +69,8 @@ def _ids(data, shared):
     for name, value in data.items():
         if name in OWN_IDS:
             continue
+        if name == "organization" and isinstance(value, dict):  # only what is published
+            value = {k: v for k, v in value.items() if k in ("id", "organization_identifiers")}
         inner = shared or name in SHARED
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, dict):

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.models import Funding, Program, Service, SourceRecord
+from importers.datapackage import read_datapackage
 from importers.hsds_json import read_hsds
 from importers.ids import ids_of
 from importers.oruk import read_oruk
@@ -111,3 +113,56 @@ def test_the_service_at_location_example_is_refused_by_name():
     for folder, reader in [("hsds", read_hsds), ("oruk", read_oruk)]:
         (error,) = reader(DATA / folder / "service_at_location_full.json")
         assert "service_at_location document" in error.reason
+
+
+def test_warnings_say_where_in_the_record_they_come_from_once_each(session):
+    report = import_json(session, "oruk", DATA / "hsds" / "service_full.json", "oruk-example")
+    warnings = [p.reason for p in report.problems if p.kind == "warning"]
+    assert len(warnings) == len(set(warnings))
+    phone = "1554f2e2-a373-45db-a3fa-9fc48a61c15e"
+    assert f"phones[0] (id {phone}): '\"+44 1234 234567\"' is not a UK phone number; dropped" in (
+        warnings
+    )
+    assert any(w.startswith(f"service_at_locations[0].phones[0] (id {phone})") for w in warnings)
+    assert any(
+        w.startswith("service_at_locations[0].location.addresses[0].postal_code: 'ABC 1234'")
+        for w in warnings
+    )
+    # the reader's own note (coordinates out of range) is reported too
+    assert any("is not a valid position; coordinates dropped" in w for w in warnings)
+
+
+def test_a_child_tables_warning_names_its_table_and_row(session, tmp_path):
+    (tmp_path / "services.csv").write_text("id,name,description\ns1,Knit club,Knitting\n")
+    (tmp_path / "phones.csv").write_text("id,service_id,number,extension\np1,s1,none,x2\n")
+    resources = [{"name": name, "path": f"{name}.csv"} for name in ("services", "phones")]
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": resources}))
+    spec = SourceSpec(name="package", format="datapackage")
+    report = run_import(session, spec, read_datapackage(tmp_path), keep_ids=True)
+    warnings = [(p.position, p.reason) for p in report.problems if p.kind == "warning"]
+    assert warnings == [
+        ("services.csv line 2", "phones.csv line 2: extension 'x2' is not a number; left out"),
+        ("services.csv line 2", "phones[0] (id p1): 'none' is not a UK phone number; dropped"),
+    ]
+
+
+def test_the_issues_two_imports_run_from_the_command_line(runner, session):
+    path = str(DATA / "hsds" / "service_full.json")
+    first = runner.invoke(args=["import", "hsds", path, "--source", "hsds-example", "--silent"])
+    second = runner.invoke(args=["import", "oruk", path, "--source", "oruk-example", "--silent"])
+    assert (first.exit_code, second.exit_code) == (0, 0), second.output
+    assert "created 1" in second.output and "Traceback" not in second.output
+
+
+def test_a_database_refusal_is_a_sentence_naming_the_file(runner, monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed: program.id"))
+
+    monkeypatch.setattr("app.cli.run_import", refuse)
+    path = str(DATA / "hsds" / "service_full.json")
+    result = runner.invoke(args=["import", "hsds", path, "--silent"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: Nothing was imported from service_full.json: the database refused it "
+        "(UNIQUE constraint failed: program.id).\n"
+    )
