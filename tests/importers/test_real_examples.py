@@ -166,3 +166,24 @@ def test_a_database_refusal_is_a_sentence_naming_the_file(runner, monkeypatch):
         "Error: Nothing was imported from service_full.json: the database refused it "
         "(UNIQUE constraint failed: program.id).\n"
     )
+
+
+def test_one_sources_services_share_its_organization_and_location(session, tmp_path):
+    document = json.loads((DATA / "hsds" / "organization_full.json").read_text())
+    second = {**document["services"][0], "id": "bd9ae1b6-1b34-4c4e-9f3b-7b5b8a1b2c3d"}
+    second["name"] = "Community Counselling (evenings)"
+    document["services"].append(second)
+    path = tmp_path / "organization_full.json"
+    path.write_text(json.dumps(document))
+
+    report = import_json(session, "hsds", path, "hsds-org")
+    records = stored(session, "hsds-org")
+    assert (report.created, report.rejected) == (2, 0)
+    assert {r.record["organization"]["id"] for r in records} == {document["id"]}
+    locations = {r.record["service_at_locations"][0]["location"]["id"] for r in records}
+    assert locations == {document["services"][0]["service_at_locations"][0]["location"]["id"]}
+    # the second service's own parts repeat the first's IDs: those are given their own
+    (warning,) = [p for p in report.problems if p.field == "id"]
+    assert warning.key == second["id"]
+    funding = [r.record["funding"][0]["id"] for r in records]
+    assert len(set(funding)) == 2
