@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
 
 from importers.finish import Finishing
@@ -258,6 +259,11 @@ def import_source(
                 )
     except (SourceFormatError, ValueError, OSError) as exc:
         raise click.ClickException(f"Nothing was imported: {exc}") from exc
+    except SQLAlchemyError as exc:  # a refusal the import did not foresee: still no traceback
+        reason = getattr(exc, "orig", None) or exc.__class__.__name__
+        raise click.ClickException(
+            f"Nothing was imported from {Path(location).name}: the database refused it ({reason})."
+        ) from exc
     finally:
         session.close()
 

@@ -1,7 +1,10 @@
 """Read HSDS 3.0 services from a JSON file or an HSDS 3.0 API.
 
 A file may hold one service, a JSON array of services, one page of an API
-(``{"contents": [...], "total_pages": ...}``) or NDJSON (one service per line).
+(``{"contents": [...], "total_pages": ...}``) or NDJSON (one service per line), and an
+organization document (``organization_full``) in place of a service stands for the
+services it nests (`services_of`). Any other HSDS document (a service_at_location, a
+taxonomy) or JSON that is not HSDS is refused item by item, saying what it is.
 NDJSON is streamed line by line, each line at most MAX_LINE characters; a JSON document
 (object or array) is parsed whole by the standard library, so it may be at most
 `size_limit` bytes (200 MB): publish larger exports as NDJSON. An item nested more than
@@ -55,12 +58,107 @@ def read_hsds(
         if isinstance(entry, RecordError):
             yield entry
             continue
-        position, item = entry
-        error = check_item(position, item)
-        if error:
-            yield error
+        for found in services_of(*entry):
+            if isinstance(found, RecordError):
+                yield found
+                continue
+            position, item = found
+            error = check_item(position, item)
+            if error:
+                yield error
+                continue
+            raw = copy.deepcopy(item)
+            yield Record(key=str(item["id"]), position=position, raw=raw, service=item)
+
+
+def services_of(position: str, item: Any) -> Iterator[tuple[str, Any] | RecordError]:
+    """The services an item holds: itself, or those an organization nests (each given its
+    organization, and reported at ``item N services[i]``); a document of another HSDS
+    kind, or not HSDS at all, is a RecordError that says what it is."""
+    if not isinstance(item, dict):
+        yield RecordError(position, f"expected a JSON object, found {type(item).__name__}")
+        return
+    if _deeper_than(item, MAX_DEPTH):  # copying or walking it would exhaust the stack
+        yield RecordError(position, f"the item is nested more than {MAX_DEPTH} levels deep")
+        return
+    kind = document_kind(item)
+    if kind == "organization":
+        yield from _organization_services(position, item)
+    elif kind != "service":
+        key = item.get("id") if isinstance(item.get("id"), str) else None
+        yield RecordError(position, kind, key=key)
+    else:
+        yield position, item
+
+
+# Keys only one kind of HSDS 3.0 object has (beside id, name, description...).
+SERVICE_KEYS = frozenset({
+    "service_at_locations", "organization", "organization_id", "program", "program_id",
+    "status", "eligibility_description", "fees_description", "fees", "application_process",
+    "cost_options", "service_areas", "required_documents", "funding", "wait_time",
+    "interpretation_services", "minimum_age", "maximum_age", "regular_schedules",
+    "service_taxonomys", "eligibilitys", "fundings", "physical_addresses",
+})  # fmt: skip
+ORGANIZATION_KEYS = frozenset({
+    "services", "programs", "organization_identifiers", "legal_status", "tax_status",
+    "tax_id", "year_incorporated", "website", "logo", "parent_organization_id",
+})  # fmt: skip
+TERM_KEYS = frozenset({"term_uri", "taxonomy_id", "taxonomy_detail", "parent_id", "code"})
+LOCATION_KEYS = frozenset({"location_type", "latitude", "longitude", "addresses"})
+
+
+def document_kind(item: dict[str, Any]) -> str:
+    """ "service", "organization", or a sentence naming the document an item is instead
+    (a service_at_location, a taxonomy, JSON that is not HSDS at all)."""
+    keys = item.keys()
+    if isinstance(item.get("services"), list) or (
+        ORGANIZATION_KEYS & keys and not SERVICE_KEYS & keys
+    ):
+        return "organization"
+    if isinstance(item.get("service"), dict) and ("location" in keys or "location_id" in keys):
+        return (
+            "this is a service_at_location document, not a service: import the "
+            "service it links (GET /services/{id}) or the services list"
+        )
+    if not SERVICE_KEYS & keys:
+        if TERM_KEYS & keys and "name" in keys:
+            return "this is a taxonomy_term document, not a service"
+        if {"version", "uri"} <= keys and "name" in keys:
+            return "this is a taxonomy document, not a service"
+        if LOCATION_KEYS & keys:
+            return "this is a location document, not a service: import the services at it"
+        if not {"id", "name"} & keys:
+            shown = ", ".join(sorted(map(str, keys))[:6]) or "none"
+            return f"this is not an HSDS service (a JSON object with keys: {shown})"
+    return "service"
+
+
+def _organization_services(
+    position: str, item: dict[str, Any]
+) -> Iterator[tuple[str, Any] | RecordError]:
+    """An organization document's services, each nesting the organization (without its
+    services); an organization listing none is refused, since a service is what Signpost
+    publishes."""
+    services = item.get("services")
+    name = item.get("name") if isinstance(item.get("name"), str) else "(no name)"
+    key = item.get("id") if isinstance(item.get("id"), str) else None
+    if not isinstance(services, list) or not services:
+        reason = (
+            f"this is an organization document ({name}) listing no services: Signpost "
+            "publishes organizations with their services; import its organization_full "
+            "document (GET /organizations/{id}) or its services"
+        )
+        yield RecordError(position, reason, key=key)
+        return
+    organization = {k: v for k, v in item.items() if k not in ("services", "locations")}
+    for index, service in enumerate(services):
+        where = f"{position} services[{index}]"
+        if not isinstance(service, dict):
+            yield RecordError(where, f"expected a JSON object, found {type(service).__name__}")
             continue
-        yield Record(key=str(item["id"]), position=position, raw=copy.deepcopy(item), service=item)
+        if not isinstance(service.get("organization"), dict):
+            service = {**service, "organization": copy.deepcopy(organization)}
+        yield where, service
 
 
 def check_item(position: str, item: Any) -> RecordError | None:

@@ -6,15 +6,26 @@ Organizations are keyed by the source's own organization ID (or name), so the se
 of one provider in one source share one organization. Sources that publish HSDS UUIDs
 themselves (HSDS feeds, data packages) can keep theirs (`keep_ids`), so a dump
 imported into an empty instance has the same IDs as the original.
+
+A kept ID is held by whoever published it first (`IdClaims`, table kept_id): the
+source, for an organization or location (its records share them), else the source
+record. Another source, or another record, sending the same ID (the HSDS example
+service in both the HSDS and the ORUK example files) gets its own derived ID instead,
+the same one every time, while its raw payload keeps the ID it sent.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
-from app.models import stable_id
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.bulk_insert import insert_rows
+from app.models import KeptId, stable_id
 
 Data = dict[str, Any]
 
@@ -31,6 +42,7 @@ NESTED_KEYS = {
     "link_id",
 }
 OWN_IDS = {"taxonomy_term", "taxonomy_detail"}  # terms are identified by taxonomy + name
+SHARED = {"organization", "location"}  # one object for all of a source's records
 _SPACES = re.compile(r"\s+")
 
 
@@ -102,3 +114,98 @@ def _assign(data: Data, source: str, key: str, path: str, keep_ids: bool, seen: 
     for name in NESTED_KEYS & data.keys():
         del data[name]
     _assign_children(data, source, key, path, keep_ids, seen)
+
+
+def ids_of(data: Data, shared: bool = False) -> Iterator[tuple[str, bool]]:
+    """(id, shared) of the object and all nested in it; shared: in an organization or a
+    location, which a source's records have in common. Taxonomy terms are not ours."""
+    if isinstance(data.get("id"), str):
+        yield data["id"], shared
+    for name, item in _nested(data):
+        yield from ids_of(item, shared or name in SHARED)
+
+
+def _nested(data: Data) -> Iterator[tuple[str, Data]]:
+    """(key, object) for each object nested in `data` that is published with an ID of
+    ours: an organization's own lists (its programs, locations...) are not published
+    from it, only its identifiers."""
+    for name, value in data.items():
+        if name in OWN_IDS:
+            continue
+        if name == "organization" and isinstance(value, dict):
+            yield name, {k: v for k, v in value.items() if k in ("id", "organization_identifiers")}
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                yield name, item
+
+
+class IdClaims:
+    """Which kept IDs this import's source may publish as they are (see the module
+    docstring). One look-up per batch of records; claims are written as they are made."""
+
+    def __init__(self, session: Session, source_id: str, source_name: str) -> None:
+        self.session = session
+        self.source_id = source_id
+        self.source_name = source_name
+
+    def settle(self, records: list[tuple[str, str, Data]]) -> dict[str, int]:
+        """Re-key, in place, what another holder already has in these (record id, key,
+        service) triples; returns record id -> how many IDs it had re-keyed."""
+        wanted = {object_id for _, _, service in records for object_id, _ in ids_of(service)}
+        held = self._holders(sorted(wanted))
+        rekeyed: dict[str, int] = {}
+        new: dict[str, str] = {}
+        for record_id, key, service in records:
+            count = self._rekey(service, record_id, key, held, new, False)
+            if count:
+                rekeyed[record_id] = count
+        known = held | self._holders([i for i in new if i not in held])
+        fresh = [{"id": i, "holder": h} for i, h in new.items() if i not in known]
+        if fresh:
+            insert_rows(self.session.connection(), KeptId.__table__, fresh)
+        return rekeyed
+
+    def _holders(self, ids: list[str]) -> dict[str, str]:
+        held: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            query = select(KeptId.id, KeptId.holder).where(KeptId.id.in_(chunk))
+            held.update(dict(self.session.execute(query).all()))
+        return held
+
+    def _rekey(
+        self,
+        data: Data,
+        record_id: str,
+        key: str,
+        held: dict[str, str],
+        new: dict[str, str],
+        shared: bool,
+    ) -> int:
+        """Give each object held by another its own ID: uuid5 of this source (and, but
+        for shared objects, this record) and the ID it sent. Counts those changed."""
+        count = 0
+        holder = self.source_id if shared else record_id
+        object_id = data.get("id")
+        if isinstance(object_id, str):
+            owner = held.get(object_id, new.get(object_id))
+            if owner is None:
+                new[object_id] = holder  # first in this batch: later ones see it held
+            elif owner != holder:
+                parts = ("kept", object_id) if shared else (key, "kept", object_id)
+                data["id"] = stable_id(self.source_name, *parts)
+                new.setdefault(data["id"], holder)
+                count += 1
+        for name, item in _nested(data):
+            if name == "organization":
+                item = data["organization"]  # re-keyed in place, not the view
+                organization = {k: v for k, v in item.items() if k == "id"}
+                count += self._rekey(organization, record_id, key, held, new, True)
+                item["id"] = organization.get("id", item.get("id"))
+                for identifier in item.get("organization_identifiers") or []:
+                    if isinstance(identifier, dict):
+                        count += self._rekey(identifier, record_id, key, held, new, True)
+                continue
+            count += self._rekey(item, record_id, key, held, new, shared or name in SHARED)
+        return count

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from importers.hsds_json import DEFAULT_PER_PAGE, Fetch, check_item, iter_items
+from importers.hsds_json import DEFAULT_PER_PAGE, Fetch, check_item, iter_items, services_of
 from importers.record import Record, RecordError
 from importers.tabular import DEFAULT_SIZE_LIMIT
 
@@ -92,19 +92,27 @@ def read_oruk(
         if isinstance(entry, RecordError):
             yield entry
             continue
-        position, item = entry
-        error = check_item(position, item)
-        if error:
-            yield error
-            continue
-        warnings: list[str] = []
-        if is_v1_service(item):
-            service = map_v1_service(item, warnings)
-        else:
-            service = map_v3_service(item, warnings)
-        if warnings:
-            item["_warnings"] = warnings
-        yield Record(key=str(item["id"]), position=position, raw=item, service=service)
+        for found in services_of(*entry):
+            if isinstance(found, RecordError):
+                yield found
+                continue
+            position, item = found
+            error = check_item(position, item)
+            if error:
+                yield error
+                continue
+            yield _record(position, item)
+
+
+def _record(position: str, item: dict[str, Any]) -> Record:
+    warnings: list[str] = []
+    if is_v1_service(item):
+        service = map_v1_service(item, warnings)
+    else:
+        service = map_v3_service(item, warnings)
+    if warnings:
+        item["_warnings"] = warnings
+    return Record(key=str(item["id"]), position=position, raw=item, service=service)
 
 
 def is_v1_service(item: dict[str, Any]) -> bool:

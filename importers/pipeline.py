@@ -19,6 +19,7 @@ republish, so an import never brings back a service merged away.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ from app.dedupe import DedupeReport, lock_dedupe, run_dedupe
 from app.dedupe.state import needs_matching
 from app.geo.areas import assign_boroughs
 from app.geo.locations import locations_of
+from app.json_text import JSONText
 from app.models import (
     MergedService,
     MetadataEntry,
@@ -58,7 +60,7 @@ from importers.finish import (
 )
 from importers.gc_tuning import fewer_collections
 from importers.geocode import Geocoder
-from importers.ids import assign_ids
+from importers.ids import IdClaims, assign_ids
 from importers.prepare import Prepared, Rejected, prepare_record
 from importers.publish import Publisher
 from importers.record import Record, RecordError, SourceFormatError
@@ -188,6 +190,7 @@ class Importer:
             if matched is not None and service_id:
                 self.published_in[key] = (service_id, org_id)
         self.merged = set(session.scalars(select(MergedService.service_id)))
+        self.claims = IdClaims(session, source.id, source.name) if keep_ids else None
 
     def add(self, item: Record | RecordError) -> None:
         if isinstance(item, RecordError):
@@ -213,7 +216,7 @@ class Importer:
         finished = self._finished(item)
         if finished is None:
             self._finish(prepared)
-        for warning in prepared.warnings:
+        for warning in _warnings_of(item, prepared):
             self._problem("warning", item.position, warning, item.key)
         self._stage(item, prepared.service, finished)
 
@@ -283,6 +286,8 @@ class Importer:
         if not self.pending:
             return
         batch, self.pending = self.pending, []
+        if self.claims:
+            self._settle_ids(batch)
         previous = self._previous_records([s.record_id for s in batch if not s.is_new])
         # What people changed by hand wins; the source's differing values go to moderation.
         own = [s.service for s in batch if not self._merged(s)]
@@ -305,6 +310,19 @@ class Importer:
             insert_rows(connection, MetadataEntry.__table__, history)
         self.touched.extend(s.service["id"] for s in batch)
         self.analyzed = refresh_statistics(self.session, len(self.touched), self.analyzed)
+
+    def _settle_ids(self, batch: list[Staged]) -> None:
+        """Kept IDs another source (or record) already holds are re-keyed (ids.IdClaims)."""
+        records = [(s.record_id, s.item.key, s.service) for s in batch]
+        rekeyed = self.claims.settle(records)
+        for staged in batch:
+            count = rekeyed.get(staged.record_id)
+            if not count:
+                continue
+            if staged.finished and staged.finished.record is not None:
+                staged.finished.record = JSONText(json.dumps(staged.service))
+            reason = f"{count} of its IDs are already another record's; given IDs of its own"
+            self._problem("warning", staged.item.position, reason, staged.item.key, "id")
 
     def _merged(self, staged: Staged) -> bool:
         """Published merged with other records: deduplication republishes it."""
@@ -412,6 +430,14 @@ class Importer:
 
     def _problem(self, kind: str, position: str, reason: str, key=None, field_name=None) -> None:
         self.report.problems.append(Problem(kind, position, reason, key, field_name))
+
+
+def _warnings_of(item: Record, prepared: Prepared) -> list[str]:
+    """The reader's notes (``raw["_warnings"]``, naming the table row or object they are
+    about) and the normaliser's, each once."""
+    notes = item.raw.get("_warnings") if isinstance(item.raw, dict) else None
+    notes = [str(note) for note in notes] if isinstance(notes, list) else []
+    return list(dict.fromkeys([*notes, *prepared.warnings]))
 
 
 BATCH_SIZE = 500

@@ -98,15 +98,16 @@ def prepare_service(service: Data) -> Prepared:
     service["status"] = status if status in STATUSES else "active"
     _contact_fields(service, warnings)
     _organization(service, warnings)
-    _phones(service, warnings)
+    _phones(service, warnings, "")
     _ages(service)
     _costs(service)
     _service_areas(service)
-    for sal in service.get("service_at_locations") or []:
+    for index, sal in enumerate(service.get("service_at_locations") or []):
+        where = f"service_at_locations[{index}]."
         _schedules(sal)
         if sal.get("location"):
-            _location(sal["location"], warnings)
-        _phones(sal, warnings)
+            _location(sal["location"], warnings, f"{where}location.")
+        _phones(sal, warnings, where)
     _schedules(service)
     return Prepared(service=service, warnings=warnings)
 
@@ -149,17 +150,19 @@ def _organization(service: Data, warnings: list[str]) -> None:
     service["organization"] = organization
 
 
-def _phones(data: Data, warnings: list[str]) -> None:
-    """Split cells holding several numbers, canonicalise each, drop what is not a UK number."""
+def _phones(data: Data, warnings: list[str], where: str) -> None:
+    """Split cells holding several numbers, canonicalise each, drop what is not a UK number.
+    A warning names the phone's place in the service (`where` is its owner's) and its ID."""
     if "phones" not in data:
         return
     phones = []
-    for phone in data["phones"] or []:
+    for index, phone in enumerate(data["phones"] or []):
+        place = f"{where}phones[{index}]" + (f" (id {phone['id']})" if phone.get("id") else "")
         numbers = split_phones(str(phone.get("number") or "")) or [phone.get("number")]
         for number in numbers:
             parsed = normalise_phone(number) if number else None
             if parsed is None:
-                warnings.append(f"phone: '{number}' is not a UK phone number; dropped")
+                warnings.append(f"{place}: '{number}' is not a UK phone number; dropped")
                 continue
             item = {k: v for k, v in phone.items() if k not in ("number", "extension", "id")}
             item["number"], extension = parsed
@@ -229,15 +232,16 @@ def _schedules(data: Data) -> None:
         data["schedules"] = schedules
 
 
-def _location(location: Data, warnings: list[str]) -> None:
+def _location(location: Data, warnings: list[str], where: str = "") -> None:
     _clean_fields(location, ("name", "description", "transportation"))
     location.setdefault("location_type", "physical")
-    for address in location.get("addresses") or []:
+    for index, address in enumerate(location.get("addresses") or []):
         _clean_fields(address, ("address_1", "address_2", "city", "region", "state_province"))
         raw_postcode = address.get("postal_code") or find_postcode(address.get("address_1"))
         postcode = normalise_postcode(raw_postcode) if raw_postcode else None
         if raw_postcode and postcode is None:
-            warnings.append(f"postcode: '{raw_postcode}' is not a UK postcode; kept as written")
+            place = f"{where}addresses[{index}].postal_code"
+            warnings.append(f"{place}: '{raw_postcode}' is not a UK postcode; kept as written")
         address["postal_code"] = postcode or (raw_postcode or "")
     for key in ("latitude", "longitude"):
         if location.get(key) in ("", None):
@@ -246,5 +250,5 @@ def _location(location: Data, warnings: list[str]) -> None:
         try:
             location[key] = float(location[key])
         except (TypeError, ValueError):
-            warnings.append(f"{key}: '{location[key]}' is not a number; dropped")
+            warnings.append(f"{where}{key}: '{location[key]}' is not a number; dropped")
             location.pop(key)

@@ -32,6 +32,7 @@ from app.models import (
     Organization,
     OrganizationIdentifier,
     Phone,
+    Program,
     RequiredDocument,
     Schedule,
     Service,
@@ -45,7 +46,7 @@ from importers.flatten import TABLE_ORDER, Rows, columns_of, flatten_service
 from importers.ids import is_uuid
 
 Data = dict[str, Any]
-UPSERTED = (Organization, Location, Service)
+UPSERTED = (Organization, Program, Location, Service)  # rows others point at, or share
 REPLACED_WHOLE = (Service, Location)  # upserted rows whose absent fields mean "none now"
 KEPT = {"borough"}  # derived after publishing (from the area polygons), not from the dict
 SERVICE_OWNED = (Language, Phone, Schedule, Contact, Funding, CostOption, ServiceArea,

@@ -140,7 +140,9 @@ class Selection:
             "service": t("service").c.id.in_(self.services),
             "service_at_location": t("service_at_location").c.id.in_(self.sals),
             "location": t("location").c.id.in_(self.locations),
-            "address": t("address").c.location_id.in_(self.locations),
+            "address": and_(
+                t("address").c.location_id.in_(self.locations), complete_address(t("address"))
+            ),
             "accessibility": t("accessibility").c.location_id.in_(self.locations),
             "contact": self.contact_rows,
             "phone": self.phone_rows,
@@ -172,6 +174,8 @@ class Selection:
             # HSDS tabular requires a description; an empty one is written as the name.
             description = func.nullif(table.c.description, "")
             overrides["description"] = func.coalesce(description, table.c.name)
+        if table_name == "address":
+            overrides["state_province"] = state_province(table)
         if table_name == "source_record":
             overrides["organization_id"] = kept_if(table.c.organization_id, self.organizations)
         if table_name == "phone":
@@ -204,6 +208,32 @@ class Selection:
         )
 
 
+def given(column: ColumnElement) -> ColumnElement:
+    """The text, or NULL when it is empty or blank."""
+    return func.nullif(func.trim(column), "")
+
+
+def state_province(address: Table) -> ColumnElement:
+    """HSDS requires `state_province`, which a UK address rarely says: the address's own,
+    else its region, else the borough its location is in (from the area polygons)."""
+    location = t("location")
+    borough = (
+        select(given(location.c.borough))
+        .where(location.c.id == address.c.location_id)
+        .scalar_subquery()
+    )
+    return func.coalesce(given(address.c.state_province), given(address.c.region), borough)
+
+
+def complete_address(address: Table) -> ColumnElement[bool]:
+    """An address HSDS tabular can hold: every field it requires known (state_province
+    filled as `state_province` says). Others stay out of the package; the JSON dumps
+    and the API keep what is known of them."""
+    required = [given(address.c[name]).is_not(None) for name in ADDRESS_REQUIRED]
+    return and_(*required, state_province(address).is_not(None))
+
+
+ADDRESS_REQUIRED = ("address_1", "city", "postal_code", "country", "address_type")
 DESCRIBED = ("organization", "program", "taxonomy", "taxonomy_term")
 SERVICE_OWNED = ("service_area", "cost_option", "required_document")
 METADATA_REQUIRED_TEXT = ("field_name", "previous_value", "replacement_value", "updated_by")

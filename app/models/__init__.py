@@ -15,7 +15,7 @@ from .dedupe import (
 from .geo import Area, Postcode
 from .location import Accessibility, Address, Location
 from .organization import Organization, OrganizationIdentifier, Program
-from .provenance import Source, SourceRecord, stable_id
+from .provenance import KeptId, Source, SourceRecord, stable_id
 from .service import CostOption, Funding, RequiredDocument, Service, ServiceArea, ServiceAtLocation
 from .taxonomy import Attribute, MetadataEntry, MetaTableDescription, Taxonomy, TaxonomyTerm
 
@@ -28,6 +28,7 @@ __all__ = [
     "Contact",
     "CostOption",
     "Funding",
+    "KeptId",
     "Language",
     "Location",
     "MatchDecision",

@@ -83,3 +83,17 @@ class SourceRecord(Base):
 
     source: Mapped[Source] = relationship(back_populates="records")
     service: Mapped[Service | None] = relationship()
+
+
+class KeptId(Base):
+    """An ID a source published as its own (HSDS feeds and data packages keep their
+    UUIDs), and who holds it: the source (for an organization or location, which the
+    source's records share) or one source_record. A second source, or another record,
+    sending the same ID gets an ID of its own instead (importers.ids.IdClaims), so two
+    sources publishing the same example service neither collide nor overwrite each other.
+    """
+
+    __tablename__ = "kept_id"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(36))  # a source.id or a source_record.id

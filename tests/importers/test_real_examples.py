@@ -1,0 +1,189 @@
+"""The Open Referral examples (copies in tests/data/hsds and tests/data/oruk) imported as
+people import them: several sources at once, organisation documents, the wrong kind of
+document."""
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.models import Funding, Program, Service, SourceRecord
+from importers.datapackage import read_datapackage
+from importers.hsds_json import read_hsds
+from importers.ids import ids_of
+from importers.oruk import read_oruk
+from importers.pipeline import SourceSpec, run_import
+from importers.record import RecordError
+
+DATA = Path(__file__).parents[1] / "data"
+EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
+READERS = {"hsds": read_hsds, "oruk": read_oruk}
+
+
+def import_json(session, format_name: str, path: Path, name: str):
+    spec = SourceSpec(name=name, format=format_name)
+    report = run_import(session, spec, READERS[format_name](path), keep_ids=True)
+    session.commit()
+    return report
+
+
+def stored(session, name: str) -> list[SourceRecord]:
+    query = select(SourceRecord).join(SourceRecord.source).where(SourceRecord.source.has(name=name))
+    return list(session.scalars(query.order_by(SourceRecord.key)))
+
+
+def test_two_sources_sending_the_same_example_service_both_import(session, tmp_path):
+    first = import_json(session, "hsds", DATA / "hsds" / "service_full.json", "hsds-example")
+    # the HSDS example read as an ORUK 3.0 feed: the same IDs from a second source
+    second = import_json(session, "oruk", DATA / "hsds" / "service_full.json", "oruk-example")
+    assert (first.created, second.created, second.rejected) == (1, 1, 0)
+    (kept,), (rekeyed,) = stored(session, "hsds-example"), stored(session, "oruk-example")
+    assert kept.record["id"] == EXAMPLE_SERVICE  # the first source keeps its HSDS IDs
+    assert rekeyed.record["id"] != EXAMPLE_SERVICE
+    assert rekeyed.raw["id"] == EXAMPLE_SERVICE  # what the source sent is kept
+    assert rekeyed.record["program"]["id"] != kept.record["program"]["id"]
+    (warning,) = [p for p in second.problems if p.field == "id"]
+    assert warning.position == "item 1" and "already another record's" in warning.reason
+    assert session.get(Program, kept.record["program"]["id"]) is not None
+    assert session.scalar(select(Funding.id).where(Funding.id == kept.record["funding"][0]["id"]))
+
+
+def test_a_rekeyed_source_keeps_its_ids_when_reimported_changed(session, tmp_path):
+    import_json(session, "hsds", DATA / "hsds" / "service_full.json", "hsds-example")
+    import_json(session, "oruk", DATA / "hsds" / "service_full.json", "oruk-example")
+    (before,) = stored(session, "oruk-example")
+    ids_before = sorted(ids_of(before.record))
+    changed = json.loads((DATA / "hsds" / "service_full.json").read_text())
+    changed["description"] = "Now on Saturdays too."
+    path = tmp_path / "service_full.json"
+    path.write_text(json.dumps(changed))
+
+    report = import_json(session, "oruk", path, "oruk-example")
+    session.expire_all()
+    (after,) = stored(session, "oruk-example")
+    assert (report.updated, report.rejected) == (1, 0)
+    assert after.record["description"] == "Now on Saturdays too."
+    assert sorted(ids_of(after.record)) == ids_before
+    again = import_json(session, "hsds", DATA / "hsds" / "service_full.json", "hsds-example")
+    assert (again.unchanged, again.rejected) == (1, 0)
+    assert session.get(Service, EXAMPLE_SERVICE) is not None
+
+
+@pytest.mark.parametrize("format_name", ["hsds", "oruk"])
+@pytest.mark.parametrize("folder", ["hsds", "oruk"])
+def test_an_organization_document_imports_as_its_services(session, folder, format_name):
+    document = json.loads((DATA / folder / "organization_full.json").read_text())
+    report = import_json(session, format_name, DATA / folder / "organization_full.json", "org")
+    assert (report.read, report.created, report.rejected) == (len(document["services"]), 1, 0)
+    (record,) = stored(session, "org")
+    assert record.key == document["services"][0]["id"]
+    assert record.position == "item 1 services[0]"
+    assert record.record["name"] == document["services"][0]["name"]  # not the organization's
+    assert record.record["organization"]["name"] == document["name"]
+    assert "services" not in record.record["organization"]
+
+
+@pytest.mark.parametrize(
+    ("document", "said"),
+    [
+        ({"id": "o1", "name": "Example Org", "website": "http://example.com"},
+         "this is an organization document (Example Org) listing no services"),
+        ({"id": "sal1", "service": {"id": "s1", "name": "A"}, "location": {"id": "l1"}},
+         "this is a service_at_location document, not a service"),
+        ({"id": "t1", "name": "Housing", "code": "H1", "term_uri": "http://x"},
+         "this is a taxonomy_term document, not a service"),
+        ({"id": "t1", "name": "OpenEligibility", "uri": "http://x", "version": "1"},
+         "this is a taxonomy document, not a service"),
+        ({"version": "3.0", "profile": "x", "openapi_url": "http://x"},
+         "this is not an HSDS service (a JSON object with keys: openapi_url, profile, version)"),
+    ],
+)  # fmt: skip
+def test_a_document_of_another_kind_is_named_as_what_it_is(document, said, tmp_path):
+    path = tmp_path / "document.json"
+    path.write_text(json.dumps(document))
+    for reader in READERS.values():
+        (error,) = reader(path)
+        assert isinstance(error, RecordError)
+        assert error.position == "item 1" and error.reason.startswith(said)
+
+
+def test_the_service_at_location_example_is_refused_by_name():
+    for folder, reader in [("hsds", read_hsds), ("oruk", read_oruk)]:
+        (error,) = reader(DATA / folder / "service_at_location_full.json")
+        assert "service_at_location document" in error.reason
+
+
+def test_warnings_say_where_in_the_record_they_come_from_once_each(session):
+    report = import_json(session, "oruk", DATA / "hsds" / "service_full.json", "oruk-example")
+    warnings = [p.reason for p in report.problems if p.kind == "warning"]
+    assert len(warnings) == len(set(warnings))
+    phone = "1554f2e2-a373-45db-a3fa-9fc48a61c15e"
+    assert f"phones[0] (id {phone}): '\"+44 1234 234567\"' is not a UK phone number; dropped" in (
+        warnings
+    )
+    assert any(w.startswith(f"service_at_locations[0].phones[0] (id {phone})") for w in warnings)
+    assert any(
+        w.startswith("service_at_locations[0].location.addresses[0].postal_code: 'ABC 1234'")
+        for w in warnings
+    )
+    # the reader's own note (coordinates out of range) is reported too
+    assert any("is not a valid position; coordinates dropped" in w for w in warnings)
+
+
+def test_a_child_tables_warning_names_its_table_and_row(session, tmp_path):
+    (tmp_path / "services.csv").write_text("id,name,description\ns1,Knit club,Knitting\n")
+    (tmp_path / "phones.csv").write_text("id,service_id,number,extension\np1,s1,none,x2\n")
+    resources = [{"name": name, "path": f"{name}.csv"} for name in ("services", "phones")]
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": resources}))
+    spec = SourceSpec(name="package", format="datapackage")
+    report = run_import(session, spec, read_datapackage(tmp_path), keep_ids=True)
+    warnings = [(p.position, p.reason) for p in report.problems if p.kind == "warning"]
+    assert warnings == [
+        ("services.csv line 2", "phones.csv line 2: extension 'x2' is not a number; left out"),
+        ("services.csv line 2", "phones[0] (id p1): 'none' is not a UK phone number; dropped"),
+    ]
+
+
+def test_the_issues_two_imports_run_from_the_command_line(runner, session):
+    path = str(DATA / "hsds" / "service_full.json")
+    first = runner.invoke(args=["import", "hsds", path, "--source", "hsds-example", "--silent"])
+    second = runner.invoke(args=["import", "oruk", path, "--source", "oruk-example", "--silent"])
+    assert (first.exit_code, second.exit_code) == (0, 0), second.output
+    assert "created 1" in second.output and "Traceback" not in second.output
+
+
+def test_a_database_refusal_is_a_sentence_naming_the_file(runner, monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed: program.id"))
+
+    monkeypatch.setattr("app.cli.run_import", refuse)
+    path = str(DATA / "hsds" / "service_full.json")
+    result = runner.invoke(args=["import", "hsds", path, "--silent"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: Nothing was imported from service_full.json: the database refused it "
+        "(UNIQUE constraint failed: program.id).\n"
+    )
+
+
+def test_one_sources_services_share_its_organization_and_location(session, tmp_path):
+    document = json.loads((DATA / "hsds" / "organization_full.json").read_text())
+    second = {**document["services"][0], "id": "bd9ae1b6-1b34-4c4e-9f3b-7b5b8a1b2c3d"}
+    second["name"] = "Community Counselling (evenings)"
+    document["services"].append(second)
+    path = tmp_path / "organization_full.json"
+    path.write_text(json.dumps(document))
+
+    report = import_json(session, "hsds", path, "hsds-org")
+    records = stored(session, "hsds-org")
+    assert (report.created, report.rejected) == (2, 0)
+    assert {r.record["organization"]["id"] for r in records} == {document["id"]}
+    locations = {r.record["service_at_locations"][0]["location"]["id"] for r in records}
+    assert locations == {document["services"][0]["service_at_locations"][0]["location"]["id"]}
+    # the second service's own parts repeat the first's IDs: those are given their own
+    (warning,) = [p for p in report.problems if p.field == "id"]
+    assert warning.key == second["id"]
+    funding = [r.record["funding"][0]["id"] for r in records]
+    assert len(set(funding)) == 2
