@@ -16,7 +16,13 @@ from werkzeug.serving import run_simple
 
 from importers.finish import Finishing
 from importers.formats import FORMATS, read_source
-from importers.pipeline import ImportReport, SourceSpec, active_hashes, run_import
+from importers.pipeline import (
+    WITHDRAW_LIMIT,
+    ImportReport,
+    SourceSpec,
+    active_hashes,
+    run_import,
+)
 from importers.record import SourceFormatError
 from importers.report import write_problems
 
@@ -28,7 +34,6 @@ from .export import FORMATS as DUMP_FORMATS
 from .export.command import run_export
 from .geo.commands import areas, postcodes
 from .taxonomy import ensure_builtin_taxonomy
-
 
 FLASK_COMMANDS = ("routes", "run", "shell")
 # `signpost --help`'s list, in the order a new user meets them, one line each (a command
@@ -176,6 +181,11 @@ def sample() -> None:
 @click.option("--borough", help="careplace: the borough the export is from.")
 @click.option("--partial", is_flag=True, help="Not a full export: withdraw nothing.")
 @click.option(
+    "--allow-withdraw",
+    is_flag=True,
+    help=f"Let this full export withdraw over {WITHDRAW_LIMIT:.0%} of the source's records.",
+)
+@click.option(
     "--no-dedupe", is_flag=True, help="Leave merging to a later `signpost dedupe` (bulk loads)."
 )
 @click.option(
@@ -198,6 +208,7 @@ def import_command(
     mapping,
     borough,
     partial: bool,
+    allow_withdraw: bool,
     no_dedupe: bool,
     report_path: Path | None,
     silent: bool,
@@ -214,7 +225,14 @@ def import_command(
         priority=priority,
     )
     report = import_source(
-        spec, location, mapping, borough, full=not partial, silent=silent, dedupe=not no_dedupe
+        spec,
+        location,
+        mapping,
+        borough,
+        full=not partial,
+        silent=silent,
+        dedupe=not no_dedupe,
+        allow_withdraw=allow_withdraw,
     )
     click.echo(report.summary())
     if report.dedupe:
@@ -239,8 +257,11 @@ def import_source(
     full: bool = True,
     silent: bool = True,
     dedupe: bool = True,
+    allow_withdraw: bool = False,
 ) -> ImportReport:
-    """Run one import in one transaction; a bad file leaves the database as it was."""
+    """Run one import in one transaction; a bad file leaves the database as it was, and
+    so does one that would withdraw more than pipeline.WITHDRAW_LIMIT of the source
+    (unless `allow_withdraw`)."""
     fmt = FORMATS[spec.format]
     session = get_db().sessionmaker()
     try:
@@ -254,7 +275,13 @@ def import_source(
                 item_show_func=lambda _item: None,
             ) as bar:
                 return run_import(
-                    session, spec, bar, full=full, keep_ids=fmt.keep_ids, dedupe=dedupe
+                    session,
+                    spec,
+                    bar,
+                    full=full,
+                    keep_ids=fmt.keep_ids,
+                    dedupe=dedupe,
+                    allow_withdraw=allow_withdraw,
                 )
     except (SourceFormatError, ValueError, OSError) as exc:
         raise click.ClickException(f"Nothing was imported: {exc}") from exc
