@@ -239,6 +239,9 @@ def import_command(
         click.echo(report.dedupe.summary())
     for problem in [p for p in report.problems if p.kind == "rejected"][:20]:
         click.echo(f"  rejected {Path(location).name} {problem.position}: {problem.reason}")
+    # about the file, not a record: e.g. a column that is not published
+    for problem in [p for p in report.problems if p.kind == "warning" and p.key is None][:20]:
+        click.echo(f"  note {Path(location).name} {problem.position}: {problem.reason}")
     if report_path:
         count = write_problems(report, Path(location).name, report_path)
         click.echo(f"Wrote {count} problems to {report_path}")

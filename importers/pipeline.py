@@ -66,7 +66,7 @@ from importers.geocode import Geocoder
 from importers.ids import assign_ids
 from importers.prepare import Prepared, Rejected, prepare_record
 from importers.publish import Publisher
-from importers.record import Record, RecordError, SourceFormatError
+from importers.record import Note, Record, RecordError, SourceFormatError
 from importers.statistics import refresh_statistics
 
 AUDITED_FIELDS = ("name", "description", "url", "email", "status", "fees_description")
@@ -202,7 +202,10 @@ class Importer:
                 self.published_in[key] = (service_id, org_id)
         self.merged = set(session.scalars(select(MergedService.service_id)))
 
-    def add(self, item: Record | RecordError) -> None:
+    def add(self, item: Record | RecordError | Note) -> None:
+        if isinstance(item, Note):
+            self._problem("warning", item.position, item.reason, field_name=item.field)
+            return
         if isinstance(item, RecordError):
             self._problem("rejected", item.position, item.reason, item.key, item.field)
             if item.key:
@@ -473,7 +476,7 @@ UPDATE_RECORD = (
 def run_import(
     session: Session,
     spec: SourceSpec,
-    items: Iterable[Record | RecordError],
+    items: Iterable[Record | RecordError | Note],
     *,
     full: bool = True,
     keep_ids: bool = False,
@@ -515,7 +518,7 @@ def run_import(
 
 def _add_all(
     importer: Importer,
-    items: Iterable[Record | RecordError],
+    items: Iterable[Record | RecordError | Note],
     progress: Callable[[int], None] | None,
 ) -> None:
     """Stage and publish every item; a row the database refuses names where it was."""
