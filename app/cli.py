@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
+from sqlalchemy.exc import OperationalError
 from werkzeug.serving import run_simple
 
 from importers.finish import Finishing
@@ -28,7 +29,7 @@ from importers.report import write_problems
 
 from . import create_app, migrate
 from .auth.commands import COMMANDS as ACCOUNT_COMMANDS
-from .db import get_db
+from .db import begin_writing, get_db
 from .dedupe.commands import COMMANDS as DEDUPE_COMMANDS
 from .export import FORMATS as DUMP_FORMATS
 from .export.command import run_export
@@ -269,6 +270,7 @@ def import_source(
     session = get_db().sessionmaker()
     try:
         with session.begin():
+            begin_writing(session)  # SQLite: wait for another import, not fail mid-way
             finishing = Finishing(spec.name, fmt.keep_ids, active_hashes(session, spec.name))
             items = read_source(spec.format, location, mapping, borough, finishing)
             with click.progressbar(
@@ -288,6 +290,13 @@ def import_source(
                 )
     except (SourceFormatError, ValueError, OSError) as exc:
         raise click.ClickException(f"Nothing was imported: {exc}") from exc
+    except OperationalError as exc:
+        if "database is locked" not in str(exc.orig):
+            raise
+        raise click.ClickException(
+            "Nothing was imported: another import (or a long write) is holding the "
+            "database; run this again when it has finished."
+        ) from exc
     finally:
         session.close()
 
