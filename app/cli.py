@@ -12,24 +12,29 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.serving import run_simple
 
 from importers.finish import Finishing
 from importers.formats import FORMATS, read_source
-from importers.pipeline import ImportReport, SourceSpec, active_hashes, run_import
+from importers.pipeline import (
+    WITHDRAW_LIMIT,
+    ImportReport,
+    SourceSpec,
+    active_hashes,
+    run_import,
+)
 from importers.record import SourceFormatError
 from importers.report import write_problems
 
 from . import create_app, migrate
 from .auth.commands import COMMANDS as ACCOUNT_COMMANDS
-from .db import get_db
+from .db import begin_writing, get_db
 from .dedupe.commands import COMMANDS as DEDUPE_COMMANDS
 from .export import FORMATS as DUMP_FORMATS
 from .export.command import run_export
 from .geo.commands import areas, postcodes
 from .taxonomy import ensure_builtin_taxonomy
-
 
 FLASK_COMMANDS = ("routes", "run", "shell")
 # `signpost --help`'s list, in the order a new user meets them, one line each (a command
@@ -177,6 +182,11 @@ def sample() -> None:
 @click.option("--borough", help="careplace: the borough the export is from.")
 @click.option("--partial", is_flag=True, help="Not a full export: withdraw nothing.")
 @click.option(
+    "--allow-withdraw",
+    is_flag=True,
+    help=f"Let this full export withdraw over {WITHDRAW_LIMIT:.0%} of the source's records.",
+)
+@click.option(
     "--no-dedupe", is_flag=True, help="Leave merging to a later `signpost dedupe` (bulk loads)."
 )
 @click.option(
@@ -199,6 +209,7 @@ def import_command(
     mapping,
     borough,
     partial: bool,
+    allow_withdraw: bool,
     no_dedupe: bool,
     report_path: Path | None,
     silent: bool,
@@ -215,13 +226,23 @@ def import_command(
         priority=priority,
     )
     report = import_source(
-        spec, location, mapping, borough, full=not partial, silent=silent, dedupe=not no_dedupe
+        spec,
+        location,
+        mapping,
+        borough,
+        full=not partial,
+        silent=silent,
+        dedupe=not no_dedupe,
+        allow_withdraw=allow_withdraw,
     )
     click.echo(report.summary())
     if report.dedupe:
         click.echo(report.dedupe.summary())
     for problem in [p for p in report.problems if p.kind == "rejected"][:20]:
         click.echo(f"  rejected {Path(location).name} {problem.position}: {problem.reason}")
+    # about the file, not a record: e.g. a column that is not published
+    for problem in [p for p in report.problems if p.kind == "warning" and p.key is None][:20]:
+        click.echo(f"  note {Path(location).name} {problem.position}: {problem.reason}")
     if report_path:
         count = write_problems(report, Path(location).name, report_path)
         click.echo(f"Wrote {count} problems to {report_path}")
@@ -240,12 +261,16 @@ def import_source(
     full: bool = True,
     silent: bool = True,
     dedupe: bool = True,
+    allow_withdraw: bool = False,
 ) -> ImportReport:
-    """Run one import in one transaction; a bad file leaves the database as it was."""
+    """Run one import in one transaction; a bad file leaves the database as it was, and
+    so does one that would withdraw more than pipeline.WITHDRAW_LIMIT of the source
+    (unless `allow_withdraw`)."""
     fmt = FORMATS[spec.format]
     session = get_db().sessionmaker()
     try:
         with session.begin():
+            begin_writing(session)  # SQLite: wait for another import, not fail mid-way
             finishing = Finishing(spec.name, fmt.keep_ids, active_hashes(session, spec.name))
             items = read_source(spec.format, location, mapping, borough, finishing)
             with click.progressbar(
@@ -255,11 +280,22 @@ def import_source(
                 item_show_func=lambda _item: None,
             ) as bar:
                 return run_import(
-                    session, spec, bar, full=full, keep_ids=fmt.keep_ids, dedupe=dedupe
+                    session,
+                    spec,
+                    bar,
+                    full=full,
+                    keep_ids=fmt.keep_ids,
+                    dedupe=dedupe,
+                    allow_withdraw=allow_withdraw,
                 )
     except (SourceFormatError, ValueError, OSError) as exc:
         raise click.ClickException(f"Nothing was imported: {exc}") from exc
     except SQLAlchemyError as exc:  # a refusal the import did not foresee: still no traceback
+        if isinstance(exc, OperationalError) and "database is locked" in str(exc.orig):
+            raise click.ClickException(
+                "Nothing was imported: another import (or a long write) is holding the "
+                "database; run this again when it has finished."
+            ) from exc
         reason = getattr(exc, "orig", None) or exc.__class__.__name__
         raise click.ClickException(
             f"Nothing was imported from {Path(location).name}: the database refused it ({reason})."

@@ -3,6 +3,14 @@
 SQLite gets the pragmas an embedded multi-reader database needs (foreign keys on, WAL,
 a busy timeout); PostgreSQL needs nothing special.
 
+SQLite has one writer at a time. A transaction that begins as a read (plain BEGIN) and
+then writes while another connection writes (an import) fails at once with "database
+is locked": SQLite does not wait in that case, since the reader's snapshot is already
+stale. So a session that will write begins with BEGIN IMMEDIATE (`begin_writing`): it
+takes the write lock first, waiting up to SQLITE_BUSY_SECONDS for the other writer.
+Every request that is not a GET, HEAD or OPTIONS does so (sign-in, tokens, editors'
+edits: short transactions), as does `signpost import`.
+
 With `DATABASE_REPLICA_URL` set, `get_read_session()` reads from a second engine during
 GET and HEAD requests (the read API and the public pages); `get_session()` is always the
 primary, for writes and for whatever must see them at once (auth, accounts, moderation).
@@ -14,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,7 +54,8 @@ def make_engine(url: str, read_only: bool = False, **kwargs: Any) -> Engine:
     JSON columns take app.json_text.JSONText as already serialised."""
     kwargs.setdefault("json_serializer", dump_json)  # stores JSONText as it is
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_SECONDS})
+        engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         if read_only:
             event.listen(engine, "connect", _sqlite_query_only)
@@ -61,6 +70,9 @@ def make_engine(url: str, read_only: bool = False, **kwargs: Any) -> Engine:
 
 
 PAGE_BYTES = 16384
+SQLITE_BUSY_SECONDS = 30  # how long a SQLite writer waits for another to commit
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+IMMEDIATE = {"sqlite_begin": "IMMEDIATE"}  # execution option read by _sqlite_begin
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -82,7 +94,15 @@ def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    mode = connection.get_execution_options().get("sqlite_begin", "")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+def begin_writing(session: Session) -> None:
+    """Begin the session's transaction as a writer: on SQLite, BEGIN IMMEDIATE, which
+    waits for another writer (an import) instead of failing at its first write; on
+    PostgreSQL, an ordinary BEGIN. Call before the session runs its first statement."""
+    session.connection(execution_options=IMMEDIATE)
 
 
 # SQLite's page cache per connection: its default (2 MB) for the server's many pooled
@@ -115,6 +135,8 @@ def get_session() -> Session:
     """The request's session on the primary, opened on first use and closed at teardown."""
     if "db_session" not in g:
         g.db_session = get_db().sessionmaker()
+        if has_request_context() and request.method not in READ_METHODS:
+            begin_writing(g.db_session)  # see the module docstring
     return g.db_session
 
 

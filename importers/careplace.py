@@ -5,7 +5,10 @@ Name", "Telephone" or "Tel"), so columns are found by the aliases in COLUMNS. A 
 name and a Service ID column are required. The record key is the Service ID, "@", and
 the row's postcode (spaces removed, upper case) or else its first address line, so one
 service at two locations gives two records and re-reading a row gives the same key.
-Columns with no HSDS field are kept as attributes (taxonomy "CarePlace fields").
+Columns HSDS has no field for are published as attributes (taxonomy "CarePlace fields")
+only when EXTRA names them; any other column is kept in the source record's raw payload,
+never published, and the import report lists it (a Note), since an export may carry
+internal columns ("Lead contact (internal - do not publish)").
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from importers.flat import FieldError, build_service, split_list
-from importers.record import Record, RecordError, SourceFormatError
+from importers.record import Note, Record, RecordError, SourceFormatError, unpublished_column
 from importers.tabular import DEFAULT_SIZE_LIMIT, match_columns, open_csv
 
 CATEGORIES_TAXONOMY = "CarePlace categories"
@@ -56,12 +59,17 @@ COLUMNS: dict[str, list[str]] = {
     "last_updated": ["Last updated", "Updated", "Last modified", "Date updated", "Modified"],
 }
 
+# attribute name -> the column headers that hold it: CarePlace columns known to be public
+EXTRA: dict[str, list[str]] = {
+    "Wheelchair access": ["Wheelchair access", "Accessibility", "Disabled access"],
+}
+
 _SPACE = re.compile(r"\s+")
 
 
 def read_careplace(
     path: Path, borough: str | None = None, *, size_limit: int = DEFAULT_SIZE_LIMIT
-) -> Iterator[Record | RecordError]:
+) -> Iterator[Record | RecordError | Note]:
     """Yield a Record per row of a CarePlace CSV export; `borough` names whose export it is."""
     with open_csv(path, size_limit) as table:
         columns = match_columns(table.headers, COLUMNS)
@@ -71,16 +79,21 @@ def read_careplace(
                 f"{path.name}: no {' or '.join(missing)} column was found "
                 f"(the headers are: {', '.join(table.headers)})."
             )
-        others = [header for header in table.headers if header not in columns.values()]
+        used = set(columns.values())
+        extra = match_columns([h for h in table.headers if h not in used], EXTRA)
+        used |= set(extra.values())
+        for header in table.headers:
+            if header not in used:
+                yield unpublished_column("header", header)
         for line, row in table.rows:
-            yield read_row(f"line {line}", row, columns, others, borough)
+            yield read_row(f"line {line}", row, columns, extra, borough)
 
 
 def read_row(
     position: str,
     row: dict[str, str],
     columns: dict[str, str],
-    others: list[str],
+    extra_columns: dict[str, str],
     borough: str | None,
 ) -> Record | RecordError:
     """One row as a Record, or a RecordError saying which column makes it unusable."""
@@ -92,7 +105,7 @@ def read_row(
     if not service_id:
         return RecordError(position, "the row has no service ID", field=columns["service_id"])
     key = f"{service_id}@{location_key(values)}"
-    extra = [(header, row.get(header, "")) for header in others]
+    extra = [(name, row.get(header, "")) for name, header in extra_columns.items()]
     categories = split_list(values.get("categories", ""), ";")
     try:
         service = build_service(

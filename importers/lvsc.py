@@ -11,8 +11,9 @@ XML is parsed only with defusedxml, streamed with iterparse: entity declarations
 SourceFormatError, possibly after earlier placemarks were yielded.
 
 Columns are found by COLUMNS and SCHEME_FIELDS aliases (case, spacing and punctuation
-ignored); scheme fields and every unknown column become attributes (taxonomy
-"LVSC scheme fields"), each enclosing folder an attribute (taxonomy "LVSC folder").
+ignored); scheme fields become attributes (taxonomy "LVSC scheme fields"), each enclosing
+folder an attribute (taxonomy "LVSC folder"). A data field that neither names is kept in
+the source record's raw payload, not published, and the import report lists it once.
 The key is the "ID"/"Scheme ID" column, else the Placemark's id attribute, else a hash of
 folder and name.
 """
@@ -34,7 +35,7 @@ from defusedxml.ElementTree import ParseError, iterparse
 
 from importers.archives import check_unzipped_size, open_zip, reading_archive
 from importers.flat import FieldError, build_service
-from importers.record import Record, RecordError, SourceFormatError
+from importers.record import Note, Record, RecordError, SourceFormatError, unpublished_column
 from importers.tabular import DEFAULT_SIZE_LIMIT, check_size, match_columns, open_csv
 
 SCHEME_TAXONOMY = "LVSC scheme fields"
@@ -70,6 +71,7 @@ SCHEME_FIELDS: dict[str, list[str]] = {
     "Staffing": ["Staffing", "Staff", "Staffing model"],
     "Sustainability": ["Sustainability"],
     "Activities": ["Activities", "Activity"],
+    "Target group": ["Target group", "Who it is for"],
 }
 # the CSV export's own columns, beside the data columns
 CSV_COLUMNS: dict[str, list[str]] = {
@@ -99,7 +101,7 @@ class Placemark:
 
 def read_lvsc(
     path: Path, *, size_limit: int = DEFAULT_SIZE_LIMIT
-) -> Iterator[Record | RecordError]:
+) -> Iterator[Record | RecordError | Note]:
     """Yield a Record per placemark of an LVSC map export (.kml, .kmz or .csv)."""
     suffix = path.suffix.lower()
     if suffix == ".kml":
@@ -114,7 +116,9 @@ def read_lvsc(
         raise SourceFormatError(f"{path.name}: an LVSC map must be a .kml, .kmz or .csv file.")
 
 
-def read_kmz(path: Path, size_limit: int = DEFAULT_SIZE_LIMIT) -> Iterator[Record | RecordError]:
+def read_kmz(
+    path: Path, size_limit: int = DEFAULT_SIZE_LIMIT
+) -> Iterator[Record | RecordError | Note]:
     """Yield the placemarks of the KML inside a KMZ (doc.kml, else the first .kml)."""
     check_size(path, size_limit)
     with open_zip(path) as archive:
@@ -127,12 +131,15 @@ def read_kmz(path: Path, size_limit: int = DEFAULT_SIZE_LIMIT) -> Iterator[Recor
             yield from read_kml(path.name, handle)
 
 
-def read_kml(name: str, handle: IO[bytes]) -> Iterator[Record | RecordError]:
+def read_kml(name: str, handle: IO[bytes]) -> Iterator[Record | RecordError | Note]:
     """Stream the placemarks of a KML document; `name` is the file name for messages."""
+    noted: set[str] = set()
     for number, (folders, element) in enumerate(_iter_placemarks(name, handle), start=1):
         placemark = _placemark(element, folders)
         label = "/".join([*folders, placemark.name.strip()])
-        yield to_record(f"placemark {number} ({label})", placemark)
+        position = f"placemark {number} ({label})"
+        yield from _unpublished(position, placemark, noted)
+        yield to_record(position, placemark)
 
 
 def _iter_placemarks(name: str, handle: IO[bytes]) -> Iterator[tuple[list[str], Element]]:
@@ -210,8 +217,9 @@ def _extended_data(element: Element) -> dict[str, str]:
 
 def read_lvsc_csv(
     path: Path, size_limit: int = DEFAULT_SIZE_LIMIT
-) -> Iterator[Record | RecordError]:
+) -> Iterator[Record | RecordError | Note]:
     """Yield a Record per row of the map's CSV export (a WKT column and the data columns)."""
+    noted: set[str] = set()
     with open_csv(path, size_limit) as table:
         special = match_columns(table.headers, CSV_COLUMNS)
         if "name" not in special:
@@ -229,6 +237,7 @@ def read_lvsc_csv(
                 point_field=special.get("wkt", "WKT"),
                 folders=[folder] if folder else [],
             )
+            yield from _unpublished("header", placemark, noted)
             yield to_record(f"line {line}", placemark, raw=row)
 
 
@@ -279,11 +288,17 @@ def _match(headers: tuple[str, ...]) -> dict[str, str]:
 
 
 def _extra(data: dict[str, str], columns: dict[str, str]) -> list[tuple[str, str]]:
-    """(attribute name, text) for scheme fields and every column HSDS has no field for."""
-    extra = [(name, data[columns[name]]) for name in SCHEME_FIELDS if name in columns]
-    used = set(columns.values())
-    extra += [(header, text) for header, text in data.items() if header not in used]
-    return extra
+    """(attribute name, text) for the scheme fields (other unknown fields are not published)."""
+    return [(name, data[columns[name]]) for name in SCHEME_FIELDS if name in columns]
+
+
+def _unpublished(position: str, placemark: Placemark, noted: set[str]) -> Iterator[Note]:
+    """A Note for each data field no alias names, the first time one is met."""
+    used = set(_match(tuple(placemark.data)).values())
+    for header in placemark.data:
+        if header not in used and header not in noted:
+            noted.add(header)
+            yield unpublished_column(position, header)
 
 
 def _parse_point(placemark: Placemark) -> tuple[str, str]:

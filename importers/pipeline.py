@@ -10,6 +10,11 @@ same file changes nothing (records are compared by content hash); a changed reco
 updates in place and keeps its IDs; a record missing from a full export is withdrawn
 (its service marked inactive, kept with its history), never deleted.
 
+No malformed file may withdraw records it failed to read: a full import that would
+withdraw more than WITHDRAW_LIMIT of the records a source lists (a header-only file, a
+truncated one, one whose keys all changed) raises WithdrawalRefused and changes
+nothing, unless the caller allows it (`signpost import --allow-withdraw`).
+
 Every record first publishes its own service; deduplication (app.dedupe), run at the end
 of the import unless the caller turns it off, then merges records of one real-world
 service into one. A record already merged into another is left for deduplication to
@@ -63,10 +68,18 @@ from importers.geocode import Geocoder
 from importers.ids import IdClaims, assign_ids
 from importers.prepare import Prepared, Rejected, prepare_record
 from importers.publish import Publisher
-from importers.record import Record, RecordError, SourceFormatError
+from importers.record import Note, Record, RecordError, SourceFormatError
 from importers.statistics import refresh_statistics
 
 AUDITED_FIELDS = ("name", "description", "url", "email", "status", "fees_description")
+
+
+WITHDRAW_LIMIT = 0.2  # share of a source's active records one import may withdraw
+
+
+class WithdrawalRefused(SourceFormatError):
+    """A full import would withdraw more of a source than WITHDRAW_LIMIT: far more likely
+    a broken or wrong file than a source that dropped that share of its services."""
 
 
 @dataclass
@@ -192,7 +205,10 @@ class Importer:
         self.merged = set(session.scalars(select(MergedService.service_id)))
         self.claims = IdClaims(session, source.id, source.name) if keep_ids else None
 
-    def add(self, item: Record | RecordError) -> None:
+    def add(self, item: Record | RecordError | Note) -> None:
+        if isinstance(item, Note):
+            self._problem("warning", item.position, item.reason, field_name=item.field)
+            return
         if isinstance(item, RecordError):
             self._problem("rejected", item.position, item.reason, item.key, item.field)
             if item.key:
@@ -380,13 +396,17 @@ class Importer:
         }
         return change_rows("service", service_id, "update", by, changes, self.now)
 
-    def withdraw_missing(self) -> None:
-        """Mark records a full export no longer lists as withdrawn, their services inactive."""
-        gone = [
-            record_id
+    def withdraw_missing(self, limit: float | None = WITHDRAW_LIMIT) -> None:
+        """Mark records a full export no longer lists as withdrawn, their services inactive;
+        raise WithdrawalRefused if that is more than `limit` of them (None: no limit)."""
+        active = [
+            (key, record_id)
             for key, (record_id, _digest, status) in self.known.items()
-            if key not in self.seen and status == "active"
+            if status == "active"
         ]
+        gone = [record_id for key, record_id in active if key not in self.seen]
+        if limit is not None and len(gone) > limit * len(active):
+            raise WithdrawalRefused(self._refusal(len(gone), len(active), limit))
         self.report.withdrawn = len(gone)
         if not gone:
             return
@@ -411,6 +431,22 @@ class Importer:
         if history:
             self.session.connection().execute(insert(MetadataEntry.__table__), history)
         self.touched.extend(service_ids)
+
+    def _refusal(self, gone: int, active: int, limit: float) -> str:
+        """Why the import stopped, in numbers the person running it can check."""
+        read = self.report.read
+        found = (
+            "the file holds no records"
+            if read == 0 and not self.report.rejected
+            else f"it read {read} record{'s' if read != 1 else ''} "
+            f"({self.report.rejected} rejected)"
+        )
+        return (
+            f"{self.source_name}: this import would withdraw {gone} of the source's {active} "
+            f"listed records ({gone / active:.0%}, over the {limit:.0%} limit): {found}. "
+            "Check the file; if the source really dropped them, run it again with "
+            "--allow-withdraw."
+        )
 
     def _services_left_without_records(self, gone: list[str]) -> list[str]:
         """The services of these withdrawn records that no active record still lists (a
@@ -466,12 +502,13 @@ UPDATE_RECORD = (
 def run_import(
     session: Session,
     spec: SourceSpec,
-    items: Iterable[Record | RecordError],
+    items: Iterable[Record | RecordError | Note],
     *,
     full: bool = True,
     keep_ids: bool = False,
     dedupe: bool = True,
     progress: Callable[[int], None] | None = None,
+    allow_withdraw: bool = False,
 ) -> ImportReport:
     """Import a source's records into the session's transaction; the caller commits.
 
@@ -480,6 +517,8 @@ def run_import(
     data packages) instead of deriving them. `dedupe`: merge what changed with the
     other sources' records (an incremental `signpost dedupe`) before returning; a bulk
     load of several sources may leave it to one `signpost dedupe` at the end.
+    `allow_withdraw`: a full import may withdraw more than WITHDRAW_LIMIT of the source
+    (otherwise it raises WithdrawalRefused, and the caller rolls back).
     """
     if dedupe:
         lock_dedupe(session)  # before any write: see lock_dedupe
@@ -490,8 +529,10 @@ def run_import(
     importer = Importer(session, source, keep_ids)
     with fewer_collections():
         _add_all(importer, items, progress)
+        if importer.report.read == 0 and not importer.report.problems:
+            importer.report.problems.append(Problem("warning", "the file", "it holds no records"))
         if full:
-            importer.withdraw_missing()
+            importer.withdraw_missing(None if allow_withdraw else WITHDRAW_LIMIT)
         refresh_statistics(session, len(importer.touched), importer.analyzed)
         search.index_services(session, importer.touched)
         assign_boroughs(session, locations_of(session, importer.touched))
@@ -503,7 +544,7 @@ def run_import(
 
 def _add_all(
     importer: Importer,
-    items: Iterable[Record | RecordError],
+    items: Iterable[Record | RecordError | Note],
     progress: Callable[[int], None] | None,
 ) -> None:
     """Stage and publish every item; a row the database refuses names where it was."""

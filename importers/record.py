@@ -59,6 +59,23 @@ class RecordError:
     field: str | None = None
 
 
+@dataclass
+class Note:
+    """Something about the file the import report should tell its reader, costing no
+    record: a column with no HSDS field, kept with the source record and not published
+    (it may be internal: "Lead contact (internal - do not publish)")."""
+
+    position: str
+    reason: str
+    field: str | None = None
+
+
+def unpublished_column(position: str, header: str) -> Note:
+    """The Note for a column no mapping publishes."""
+    reason = f"column {header!r} has no HSDS field: kept with the source record, not published"
+    return Note(position, reason, field=header)
+
+
 class SourceFormatError(Exception):
     """The file as a whole cannot be read (truncated XML, no recognisable columns, too big).
 

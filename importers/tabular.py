@@ -7,6 +7,10 @@ Delimiter: ``,`` ``;`` or tab, sniffed from the head and checked against the hea
 Rows are streamed; a file-level problem met part-way through (a malformed quoted field)
 raises SourceFormatError after earlier rows were yielded, so a caller must treat that
 error as "discard this import".
+Quotes are parsed strictly: an unclosed quote, or text after a closing quote, is such an
+error naming the line, never a field that silently swallows the rest of the file (which
+read a 50-row export as 2 rows and withdrew the other 49); a quoted field whose lines
+look like whole rows of the file is refused the same way (a stray quote closed by another).
 """
 
 from __future__ import annotations
@@ -80,7 +84,32 @@ def open_csv(
         if first is None:
             raise SourceFormatError(f"{path.name}: the file has no header row.")
         headers = name_headers(first[1])
+        rows = _refuse_swallowed_rows(path, rows, len(headers), delimiter)
         yield Table(headers, iter_dicts(headers, rows))
+
+
+SWALLOWED_ROWS = 2  # lines that look like rows inside one field before it is refused
+
+
+def _refuse_swallowed_rows(
+    path: Path, rows: Iterable[tuple[int, list[str]]], width: int, delimiter: str
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows, refusing one whose quoted field holds lines shaped like whole rows (as
+    many delimiters as the header): a stray quote that a later one closed. A real
+    multi-line description does not break into full rows of this file."""
+    for start, cells in rows:
+        if width >= 3:
+            for cell in cells:
+                if "\n" in cell and _row_like_lines(cell, width, delimiter) >= SWALLOWED_ROWS:
+                    raise SourceFormatError(
+                        f"{path.name}: line {start} has a quoted field that runs on over "
+                        "lines shaped like rows; a quote is probably not closed."
+                    )
+        yield start, cells
+
+
+def _row_like_lines(cell: str, width: int, delimiter: str) -> int:
+    return sum(1 for line in cell.splitlines()[1:] if line.count(delimiter) >= width - 1)
 
 
 def detect_encoding(path: Path) -> str:
@@ -144,7 +173,7 @@ def _numbered_rows(
     path: Path, handle: Iterable[str], delimiter: str, encoding: str
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield (first physical line, cells) for each non-blank row."""
-    reader = csv.reader(handle, delimiter=delimiter)
+    reader = csv.reader(handle, delimiter=delimiter, strict=True)
     line = 0
     try:
         for cells in reader:
@@ -158,7 +187,19 @@ def _numbered_rows(
             "save the whole file in one encoding."
         ) from exc
     except csv.Error as exc:
-        raise SourceFormatError(f"{path.name}: line {line + 1} is not valid CSV ({exc}).") from exc
+        reason = _quote_problem(str(exc))
+        raise SourceFormatError(
+            f"{path.name}: line {line + 1} is not valid CSV ({reason})."
+        ) from exc
+
+
+def _quote_problem(message: str) -> str:
+    """csv's message in words a person fixing the file knows."""
+    if message == "unexpected end of data":
+        return "a quoted field is never closed"
+    if "expected after '\"'" in message:
+        return "text follows a closing quote"
+    return message
 
 
 def name_headers(cells: Sequence[object]) -> list[str]:

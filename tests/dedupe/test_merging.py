@@ -96,7 +96,7 @@ def test_withdrawing_one_source_keeps_the_service_the_other_still_lists(session,
     load(LVSC, ("walk-7", HEATH_WALK_LVSC))
     merged_id = service_of(session, "careplace-camden", "S1")
 
-    load(CAREPLACE)  # CarePlace's new export no longer lists the walk
+    load(CAREPLACE, allow_withdraw=True)  # CarePlace's new export no longer lists the walk
 
     service = session.get(Service, merged_id)
     assert service.status == "active"
@@ -108,8 +108,8 @@ def test_withdrawn_everywhere_the_service_becomes_inactive(session, load):
     load(LVSC, ("walk-7", HEATH_WALK_LVSC))
     merged_id = service_of(session, "careplace-camden", "S1")
 
-    load(CAREPLACE)
-    load(LVSC)
+    load(CAREPLACE, allow_withdraw=True)
+    load(LVSC, allow_withdraw=True)
 
     assert session.get(Service, merged_id).status == "inactive"
 

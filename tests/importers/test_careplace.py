@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from importers.careplace import read_careplace
-from importers.record import Record, RecordError, SourceFormatError
+from importers.record import Note, Record, RecordError, SourceFormatError
 
 DATA = Path(__file__).parents[1] / "data" / "careplace"
 
@@ -208,3 +208,27 @@ def test_memory_does_not_grow_with_file_size(tmp_path):
     large_count, large_peak = _peak_memory(_big_export(tmp_path / "large.csv", 10_000))
     assert (small_count, large_count) == (1_000, 10_000)
     assert large_peak < small_peak * 2 + 200_000
+
+
+def test_a_column_with_no_hsds_field_is_listed_not_published(tmp_path):
+    path = tmp_path / "camden.csv"
+    path.write_text(
+        "Service ID,Service name,Wheelchair access,Lead contact (internal - do not publish)\n"
+        "S1,Heath Walk,Yes,Jo Bloggs 07700 900123\n"
+    )
+    items = list(read_careplace(path))
+    (record,) = records(items)
+    assert [a["taxonomy_term"]["name"] for a in record.service["attributes"]] == [
+        "Wheelchair access"
+    ]
+    assert "Jo Bloggs" not in repr(record.service)
+    assert record.raw["Lead contact (internal - do not publish)"] == "Jo Bloggs 07700 900123"
+    notes = [(n.position, n.field, n.reason) for n in items if isinstance(n, Note)]
+    assert notes == [
+        (
+            "header",
+            "Lead contact (internal - do not publish)",
+            "column 'Lead contact (internal - do not publish)' has no HSDS field: "
+            "kept with the source record, not published",
+        )
+    ]

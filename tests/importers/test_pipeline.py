@@ -22,7 +22,7 @@ from app.models import (
 )
 from importers.careplace import read_careplace
 from importers.lvsc import read_lvsc
-from importers.pipeline import SourceSpec, run_import
+from importers.pipeline import SourceSpec, WithdrawalRefused, run_import
 from importers.record import Record, SourceFormatError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -177,12 +177,53 @@ def test_a_changed_record_clears_what_it_no_longer_says(session, tmp_path):
 
 def test_a_record_missing_from_a_full_export_is_withdrawn_not_deleted(session, tmp_path):
     import_file(session, write_csv(tmp_path / "c.csv", WALK, SHED))
-    report = import_file(session, write_csv(tmp_path / "c.csv", WALK))
+    report = import_file(session, write_csv(tmp_path / "c.csv", WALK), allow_withdraw=True)
     assert report.withdrawn == 1
     shed = services(session)["Men's Shed"]
     assert shed.status == "inactive"
     record = session.scalars(select(SourceRecord).filter_by(service_id=shed.id)).one()
     assert record.status == "withdrawn"
+
+
+def walks(count: int) -> list[list[str]]:
+    """`count` CarePlace rows of distinct services."""
+    return [[*WALK[:2], f"S{n}", f"Walk {n}", *WALK[4:]] for n in range(count)]
+
+
+def active_records(session) -> int:
+    return session.scalar(select(func.count()).select_from(SourceRecord).filter_by(status="active"))
+
+
+@pytest.mark.parametrize(
+    ("kept", "found"),
+    [(0, "the file holds no records"), (3, "it read 3 records (0 rejected)")],
+    ids=["header-only", "cut-short"],
+)
+def test_a_full_export_withdrawing_over_a_fifth_of_the_source_stops(session, tmp_path, kept, found):
+    import_file(session, write_csv(tmp_path / "c.csv", *walks(10)))
+    savepoint = session.begin_nested()
+    with pytest.raises(WithdrawalRefused) as refused:
+        run_import(session, CAREPLACE, read_careplace(write_csv(tmp_path / "c.csv", *walks(kept))))
+    savepoint.rollback()
+    assert str(refused.value) == (
+        f"careplace-camden: this import would withdraw {10 - kept} of the source's 10 listed "
+        f"records ({(10 - kept) * 10}%, over the 20% limit): {found}. Check the file; if the "
+        "source really dropped them, run it again with --allow-withdraw."
+    )
+    assert active_records(session) == 10
+
+
+def test_a_full_export_may_withdraw_a_fifth_of_the_source_or_all_when_allowed(session, tmp_path):
+    import_file(session, write_csv(tmp_path / "c.csv", *walks(10)))
+    assert import_file(session, write_csv(tmp_path / "c.csv", *walks(8))).withdrawn == 2
+    report = import_file(session, write_csv(tmp_path / "c.csv"), allow_withdraw=True)
+    assert report.withdrawn == 8
+    assert active_records(session) == 0
+
+
+def test_a_file_of_no_records_is_a_warning(session, tmp_path):
+    report = import_file(session, write_csv(tmp_path / "c.csv"))
+    assert [(p.kind, p.reason) for p in report.problems] == [("warning", "it holds no records")]
 
 
 def test_a_partial_import_withdraws_nothing(session, tmp_path):

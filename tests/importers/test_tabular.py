@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,32 @@ def test_match_columns_follows_alias_order_and_uses_a_header_once():
     }
     headers = ["ID", "Service ID", "Organisation"]
     assert match_columns(headers, aliases) == {"service_id": "Service ID", "organization_id": "ID"}
+
+
+ROWS = "".join(f"S{n},Walk {n},Free\n" for n in range(3, 9))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # An unclosed quote once swallowed every row after it into one field.
+        ('ID,Name,Cost\nS1,"Walk 1,Free\n' + ROWS, "line 2 is not valid CSV (a quoted field is"),
+        ('ID,Name,Cost\nS1,Walk 1,Free\nS2,"Walk" 2,Free\n' + ROWS, "line 3 is not valid CSV"),
+        # A stray quote closed by another one rows later: the rows between are one field.
+        (
+            'ID,Name,Cost\nS1,"Walk 1,Free\nS2,Walk 2,Free\nS3,Walk 3,Free\nS4,x",Free\n',
+            "line 2 has a quoted field that runs on over lines shaped like rows",
+        ),
+    ],
+    ids=["unclosed", "text-after-quote", "closed-rows-later"],
+)
+def test_a_stray_quote_is_an_error_naming_the_line_not_a_shorter_file(tmp_path, text, message):
+    with pytest.raises(SourceFormatError, match=re.escape(f"file.csv: {message}")):
+        read(write(tmp_path, text.encode()))
+
+
+def test_a_quoted_multi_line_description_is_still_one_field(tmp_path):
+    text = 'ID,Name,Description\nS1,Walk,"Meet at the gate.\nBring water, a hat.\nAll ages"\n'
+    headers, rows = read(write(tmp_path, text.encode()))
+    description = "Meet at the gate.\nBring water, a hat.\nAll ages"
+    assert rows == [(2, {"ID": "S1", "Name": "Walk", "Description": description})]
