@@ -170,6 +170,29 @@ def test_on_sqlite_a_request_that_writes_during_an_import_waits_and_succeeds(sql
         assert check.scalar(select(func.count()).select_from(SourceRecord)) == 50
 
 
+def test_on_sqlite_an_account_command_during_an_import_waits_and_succeeds(sqlite_file, tmp_path):
+    url, engine = sqlite_file
+    app = create_app({"TESTING": True, "DATABASE_URL": url, **NO_RATE_LIMITS})
+    from app.cli import cli
+
+    importing = open_import(engine, tmp_path)
+    results: list = []
+    args = ["users", "create-admin", "admin@example.org", "--password-stdin"]
+    command = threading.Thread(
+        target=lambda: results.append(
+            app.test_cli_runner().invoke(cli, args, input="a long enough password\n")
+        )
+    )
+    command.start()
+    command.join(timeout=1)
+    assert command.is_alive(), results and results[0].output  # waiting, not failed
+    importing.commit()
+    importing.close()
+    command.join()
+
+    assert results[0].exit_code == 0, results[0].output
+
+
 def test_on_sqlite_a_second_import_is_a_one_line_message(sqlite_file, tmp_path):
     url, engine = sqlite_file
     app = create_app({"TESTING": True, "DATABASE_URL": url, **NO_RATE_LIMITS})
