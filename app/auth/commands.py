@@ -15,7 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import get_db
+from app.db import begin_writing, get_db
 from app.errors import SignpostError
 from app.models.accounts import ROLES, TOKEN_SCOPES, Account, ChangeRequest
 from app.services.freshness import list_stale, mark_stale
@@ -33,10 +33,12 @@ from .tokens import create_token, revoke_token
 
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """One session and transaction; domain errors become a one-sentence ClickException."""
+    """One session and transaction; domain errors become a one-sentence ClickException.
+    It writes, so on SQLite it waits for an import rather than fail (app.db.begin_writing)."""
     session = get_db().sessionmaker()
     try:
         with session.begin():
+            begin_writing(session)
             yield session
     except SignpostError as exc:
         raise click.ClickException(exc.message) from exc
