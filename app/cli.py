@@ -30,7 +30,6 @@ from .export.command import run_export
 from .geo.commands import areas, postcodes
 from .taxonomy import ensure_builtin_taxonomy
 
-
 FLASK_COMMANDS = ("routes", "run", "shell")
 # `signpost --help`'s list, in the order a new user meets them, one line each (a command
 # missing here is listed after these with its own docstring's first sentence).
