@@ -10,6 +10,7 @@ from pathlib import Path
 import frictionless
 import pytest
 
+from app.reference import HSDS_EXAMPLES, ORUK_V3_EXAMPLES
 from importers.formats import FORMATS, read_source
 from importers.pipeline import SourceSpec, run_import
 
@@ -25,11 +26,11 @@ IMPORTS = [
     ("csv", DATA / "spreadsheet" / "example_council.xlsx",
      {"mapping": MAPPINGS / "example_council.toml"}),
     ("hsds", DATA / "hsds" / "services_array.json", {}),
-    ("hsds", DATA / "hsds" / "service_full.json", {}),
-    ("hsds", DATA / "hsds" / "organization_full.json", {}),
+    ("hsds", HSDS_EXAMPLES / "service_full.json", {}),
+    ("hsds", HSDS_EXAMPLES / "organization_full.json", {}),
     ("oruk", DATA / "oruk" / "v1_services_page.json", {}),
-    ("oruk", DATA / "oruk" / "service_full.json", {}),
-    ("oruk", DATA / "oruk" / "organization_full.json", {}),
+    ("oruk", ORUK_V3_EXAMPLES / "service_full.json", {}),
+    ("oruk", ORUK_V3_EXAMPLES / "organization_full.json", {}),
 ]  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""The Open Referral examples (copies in tests/data/hsds and tests/data/oruk) imported as
+"""The Open Referral examples (vendored in app/data/reference) imported as
 people import them: several sources at once, organisation documents, the wrong kind of
 document."""
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.models import Funding, Program, Service, SourceRecord
+from app.reference import HSDS_EXAMPLES, ORUK_V3_EXAMPLES
 from importers.datapackage import read_datapackage
 from importers.hsds_json import read_hsds
 from importers.ids import ids_of
@@ -17,7 +18,7 @@ from importers.oruk import read_oruk
 from importers.pipeline import SourceSpec, run_import
 from importers.record import RecordError
 
-DATA = Path(__file__).parents[1] / "data"
+EXAMPLES = {"hsds": HSDS_EXAMPLES, "oruk": ORUK_V3_EXAMPLES}
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
 READERS = {"hsds": read_hsds, "oruk": read_oruk}
 
@@ -35,9 +36,9 @@ def stored(session, name: str) -> list[SourceRecord]:
 
 
 def test_two_sources_sending_the_same_example_service_both_import(session, tmp_path):
-    first = import_json(session, "hsds", DATA / "hsds" / "service_full.json", "hsds-example")
+    first = import_json(session, "hsds", HSDS_EXAMPLES / "service_full.json", "hsds-example")
     # the HSDS example read as an ORUK 3.0 feed: the same IDs from a second source
-    second = import_json(session, "oruk", DATA / "hsds" / "service_full.json", "oruk-example")
+    second = import_json(session, "oruk", HSDS_EXAMPLES / "service_full.json", "oruk-example")
     assert (first.created, second.created, second.rejected) == (1, 1, 0)
     (kept,), (rekeyed,) = stored(session, "hsds-example"), stored(session, "oruk-example")
     assert kept.record["id"] == EXAMPLE_SERVICE  # the first source keeps its HSDS IDs
@@ -51,11 +52,11 @@ def test_two_sources_sending_the_same_example_service_both_import(session, tmp_p
 
 
 def test_a_rekeyed_source_keeps_its_ids_when_reimported_changed(session, tmp_path):
-    import_json(session, "hsds", DATA / "hsds" / "service_full.json", "hsds-example")
-    import_json(session, "oruk", DATA / "hsds" / "service_full.json", "oruk-example")
+    import_json(session, "hsds", HSDS_EXAMPLES / "service_full.json", "hsds-example")
+    import_json(session, "oruk", HSDS_EXAMPLES / "service_full.json", "oruk-example")
     (before,) = stored(session, "oruk-example")
     ids_before = sorted(ids_of(before.record))
-    changed = json.loads((DATA / "hsds" / "service_full.json").read_text())
+    changed = json.loads((HSDS_EXAMPLES / "service_full.json").read_text())
     changed["description"] = "Now on Saturdays too."
     path = tmp_path / "service_full.json"
     path.write_text(json.dumps(changed))
@@ -66,7 +67,7 @@ def test_a_rekeyed_source_keeps_its_ids_when_reimported_changed(session, tmp_pat
     assert (report.updated, report.rejected) == (1, 0)
     assert after.record["description"] == "Now on Saturdays too."
     assert sorted(ids_of(after.record)) == ids_before
-    again = import_json(session, "hsds", DATA / "hsds" / "service_full.json", "hsds-example")
+    again = import_json(session, "hsds", HSDS_EXAMPLES / "service_full.json", "hsds-example")
     assert (again.unchanged, again.rejected) == (1, 0)
     assert session.get(Service, EXAMPLE_SERVICE) is not None
 
@@ -74,8 +75,8 @@ def test_a_rekeyed_source_keeps_its_ids_when_reimported_changed(session, tmp_pat
 @pytest.mark.parametrize("format_name", ["hsds", "oruk"])
 @pytest.mark.parametrize("folder", ["hsds", "oruk"])
 def test_an_organization_document_imports_as_its_services(session, folder, format_name):
-    document = json.loads((DATA / folder / "organization_full.json").read_text())
-    report = import_json(session, format_name, DATA / folder / "organization_full.json", "org")
+    document = json.loads((EXAMPLES[folder] / "organization_full.json").read_text())
+    report = import_json(session, format_name, EXAMPLES[folder] / "organization_full.json", "org")
     assert (report.read, report.created, report.rejected) == (len(document["services"]), 1, 0)
     (record,) = stored(session, "org")
     assert record.key == document["services"][0]["id"]
@@ -111,12 +112,12 @@ def test_a_document_of_another_kind_is_named_as_what_it_is(document, said, tmp_p
 
 def test_the_service_at_location_example_is_refused_by_name():
     for folder, reader in [("hsds", read_hsds), ("oruk", read_oruk)]:
-        (error,) = reader(DATA / folder / "service_at_location_full.json")
+        (error,) = reader(EXAMPLES[folder] / "service_at_location_full.json")
         assert "service_at_location document" in error.reason
 
 
 def test_warnings_say_where_in_the_record_they_come_from_once_each(session):
-    report = import_json(session, "oruk", DATA / "hsds" / "service_full.json", "oruk-example")
+    report = import_json(session, "oruk", HSDS_EXAMPLES / "service_full.json", "oruk-example")
     warnings = [p.reason for p in report.problems if p.kind == "warning"]
     assert len(warnings) == len(set(warnings))
     phone = "1554f2e2-a373-45db-a3fa-9fc48a61c15e"
@@ -147,7 +148,7 @@ def test_a_child_tables_warning_names_its_table_and_row(session, tmp_path):
 
 
 def test_the_issues_two_imports_run_from_the_command_line(runner, session):
-    path = str(DATA / "hsds" / "service_full.json")
+    path = str(HSDS_EXAMPLES / "service_full.json")
     first = runner.invoke(args=["import", "hsds", path, "--source", "hsds-example", "--silent"])
     second = runner.invoke(args=["import", "oruk", path, "--source", "oruk-example", "--silent"])
     assert (first.exit_code, second.exit_code) == (0, 0), second.output
@@ -159,7 +160,7 @@ def test_a_database_refusal_is_a_sentence_naming_the_file(runner, monkeypatch):
         raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed: program.id"))
 
     monkeypatch.setattr("app.cli.run_import", refuse)
-    path = str(DATA / "hsds" / "service_full.json")
+    path = str(HSDS_EXAMPLES / "service_full.json")
     result = runner.invoke(args=["import", "hsds", path, "--silent"])
     assert result.exit_code == 1
     assert result.output == (
@@ -169,7 +170,7 @@ def test_a_database_refusal_is_a_sentence_naming_the_file(runner, monkeypatch):
 
 
 def test_one_sources_services_share_its_organization_and_location(session, tmp_path):
-    document = json.loads((DATA / "hsds" / "organization_full.json").read_text())
+    document = json.loads((HSDS_EXAMPLES / "organization_full.json").read_text())
     second = {**document["services"][0], "id": "bd9ae1b6-1b34-4c4e-9f3b-7b5b8a1b2c3d"}
     second["name"] = "Community Counselling (evenings)"
     document["services"].append(second)
