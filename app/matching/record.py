@@ -107,8 +107,12 @@ class MatchRecord:
         # CarePlace keys its rows "<service ID>@<postcode or address>": one row per venue
         # of one service. Other sources key a record by its service ID alone.
         self.service_id = self.key.partition("@")[0]
+        # "Healthy Start Program" by Healthy Start: the organisation's name and nothing
+        # that says which of its services ("Program", "Services", "Project").
         org_words = set(self.organization.split())
-        self.named_after_org = bool(org_words) and set(self.name.split()) <= org_words
+        self.named_after_org = (
+            bool(org_words) and org_words <= set(self.name.split()) and not self.activity_words
+        )
         self.numbers = frozenset(w for w in self.name.split() if w.isdigit())
 
     @classmethod

@@ -166,6 +166,9 @@ def _activity(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
     elif both and a.named_after_org != b.named_after_org:
         named = b if a.named_after_org else a
         if named.activity_words - a.org_words - b.org_words:
+            # token_set_ratio finds "programme" inside "mom care programme": no
+            # agreement to keep, the names differ
+            del out["activity"]
             out["activity_vs_org_name"] = w.activity_vs_org_name
     elif both and one_sided_extra(a.activity_words, b.activity_words):
         out["activity_extra_words"] = w.activity_extra_words
