@@ -79,8 +79,7 @@ def _prepared(record: EvalRecord) -> dict:
 def match_in_memory(records: list[EvalRecord], workers: int = 1):
     """Cluster membership (record ID -> cluster) and the index, without a database."""
     items = [
-        MatchRecord.from_service(r.source, r.key, _prepared(r), keep_service=False)
-        for r in records
+        MatchRecord.from_service(r.source, r.key, _prepared(r), keep_service=False) for r in records
     ]
     result, index = match_records(items, MatchConfig(workers=workers))
     return dict(result.services.membership), index
@@ -129,15 +128,12 @@ class Tally:
         for rid, record in by_id.items():
             self.truth[prefix + rid] = f"{prefix}{record.entity}"
             self.predicted[prefix + rid] = f"{prefix}{membership[rid]}"
-        true_pairs = _pairs_of(
-            _clusters({rid: r.entity for rid, r in by_id.items()})
-        )
+        true_pairs = _pairs_of(_clusters({rid: r.entity for rid, r in by_id.items()}))
         predicted_pairs = _pairs_of(_clusters({rid: membership[rid] for rid in by_id}))
         for tag in PHENOMENA + NEGATIVES:
             tagged = {rid for rid, r in by_id.items() if tag in r.tags}
-            touch = lambda pair: pair[0] in tagged or pair[1] in tagged  # noqa: E731
-            t = {p for p in true_pairs if touch(p)}
-            p = {q for q in predicted_pairs if touch(q)}
+            t = {q for q in true_pairs if q[0] in tagged or q[1] in tagged}
+            p = {q for q in predicted_pairs if q[0] in tagged or q[1] in tagged}
             self.counts[f"{tag}:true"] += len(t)
             self.counts[f"{tag}:predicted"] += len(p)
             self.counts[f"{tag}:both"] += len(t & p)

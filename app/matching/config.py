@@ -56,6 +56,9 @@ class Weights:
     # A source listing the same thing twice is usually listing two places or times:
     # its own two records count as one only where the place agrees too.
     same_source_unplaced: float = -6.0
+    # ... but a record giving no place at all (a near-empty listing) is no sign of a
+    # second place, only of a thin record.
+    same_source_place_unknown: float = -2.0
     venue_name: float = 1.0  # only when coordinates and postcodes say nothing
     venue_conflict: float = -2.0  # "Highbury Library" / "Holloway Community Centre"
     org_in_name: float = 2.5  # the organisation written into the other's service name

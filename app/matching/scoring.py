@@ -160,9 +160,13 @@ def _activity(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
             out["activity"] = w.activity_unnamed
         elif shares_stem(a.activity_words, b.activity_words):
             out["activity"] = max(out["activity"], w.activity_related)
-        elif both and out["activity"] > w.activity_differs:
-            if words_conflict(a.activity_words, b.activity_words):
-                out["activity_words_conflict"] = w.activity_words_conflict
+    # Names that read alike overall ("parsons green debt advice" / "parsons green housing
+    # advice") but each name what the other does not are two activities.
+    if both and out["activity"] > 0 and not shares_stem(a.activity_words, b.activity_words):
+        if words_conflict(a.activity_words, b.activity_words):
+            out["activity_words_conflict"] = w.activity_words_conflict
+    if "activity_words_conflict" in out or out["activity"] < 0:
+        pass
     elif both and a.named_after_org != b.named_after_org:
         named = b if a.named_after_org else a
         if named.activity_words - a.org_words - b.org_words:
@@ -217,12 +221,12 @@ def _place(a: MatchRecord, b: MatchRecord, stats: DatasetStats, w: Weights) -> d
         if a.postcodes and b.postcodes:
             same = bool(a.districts & b.districts)
             out["postcode_differs"] = w.different_postcode if same else w.different_district
-        estimate = _distance_weight(bounds, w) if bounds else 0.0
-        if estimate < 0 and out:
-            # The estimate comes from the very postcodes that differ: one piece of
-            # evidence, counted once, at the stronger of its two readings.
-            out["postcode_differs"] = min(estimate, out["postcode_differs"])
-        elif estimate < 0 or (estimate > 0 and not out):
+        # Where postcodes differ, the distance estimated from them is the same evidence
+        # again; and without a point on both sides it is a claim a source may have got
+        # wrong (a neighbouring venue's postcode): it counts once, at the postcode's
+        # weight, not as a measured distance.
+        estimate = _distance_weight(bounds, w) if bounds and not out else 0.0
+        if estimate:
             out["distance_estimated"] = estimate
     if a.location_names and b.location_names:
         # A location named after the organisation says whose premises, not which:
@@ -296,7 +300,9 @@ def score_services(
     if a.source == b.source and a.service_id == b.service_id and a.key != b.key:
         contributions = {"same_source_service_id": w.same_source_service_id}
         total = w.same_source_service_id
-        return PairScore(a.record_id, b.record_id, total, contributions, decide(total, config.services))
+        return PairScore(
+            a.record_id, b.record_id, total, contributions, decide(total, config.services)
+        )
     after_names, after_place = w.remaining_bounds
     contributions = _contacts(a, b, stats, w) | _organization(a, b, w) | _activity(a, b, w)
     if _worth_going_on(contributions, after_names, prune_below):
@@ -307,7 +313,10 @@ def score_services(
             _explain_differences(a, b, contributions, w)
     if a.source == b.source and not any(contributions.get(k, 0) > 0 for k in _PLACE_KEYS):
         if "place_explained" not in contributions:
-            contributions["same_source_unplaced"] = w.same_source_unplaced
+            placed = (a.points or a.postcodes) and (b.points or b.postcodes)
+            contributions["same_source_unplaced"] = (
+                w.same_source_unplaced if placed else w.same_source_place_unknown
+            )
     total = round(sum(contributions.values()), 3)
     return PairScore(a.record_id, b.record_id, total, contributions, decide(total, config.services))
 
@@ -335,13 +344,14 @@ def _explain_differences(
     same_text = contributions.get("description", 0.0) >= w.same_description_weight
     activity = contributions.get("activity", 0.0)
     place = _place_penalty(contributions)
-    if activity < w.activity_explained and same_text and place == 0 and (
-        contributions.get("postcode", 0) > 0 or contributions.get("distance", 0) > 0
+    if (
+        activity < w.activity_explained
+        and same_text
+        and place == 0
+        and (contributions.get("postcode", 0) > 0 or contributions.get("distance", 0) > 0)
     ):
         contributions["activity_explained"] = w.activity_explained - activity
         activity = w.activity_explained
-    elif same_text and "activity_extra_words" in contributions:
-        contributions["activity_explained"] = -contributions["activity_extra_words"]
     if place < w.place_explained and activity >= 1.5 and "number_conflict" not in contributions:
         if _same_venue_words(a, b):
             contributions["place_explained"] = w.place_explained - place
@@ -353,9 +363,12 @@ def _same_venue_words(a: MatchRecord, b: MatchRecord) -> bool:
         return False
     words_a = frozenset().union(*map(distinctive_words, a.location_names))
     words_b = frozenset().union(*map(distinctive_words, b.location_names))
-    return bool(words_a) and bool(words_b) and not (
-        one_sided_extra(words_a, words_b) or words_conflict(words_a, words_b)
-    ) and _similarity(tuple(a.location_names), tuple(b.location_names)) >= 90
+    return (
+        bool(words_a)
+        and bool(words_b)
+        and not (one_sided_extra(words_a, words_b) or words_conflict(words_a, words_b))
+        and _similarity(tuple(a.location_names), tuple(b.location_names)) >= 90
+    )
 
 
 def _worth_going_on(

@@ -9,8 +9,14 @@ to a named one, "Benefits advice" / "Debt advice" of one organisation at one ven
 
 from __future__ import annotations
 
-from app.matching import Decision, MatchConfig, MatchRecord, RecordIndex, match_records
-from app.matching import score_services
+from app.matching import (
+    Decision,
+    MatchConfig,
+    MatchRecord,
+    RecordIndex,
+    match_records,
+    score_services,
+)
 from tests.matching.builders import CLISSOLD_PARK, HIGHBURY_FIELDS, record, service
 
 TEXT = "Bring your knitting or learn from others, every Tuesday at 2pm. Free, all welcome."
@@ -134,8 +140,14 @@ def test_one_organisations_same_activity_in_two_parks_stays_two_services():
 def test_numbered_shops_of_one_chain_are_different_places():
     # A US directory: no coordinates, no UK postcodes, the venue named like the service.
     shops = [
-        record("211", f"s{n}", f"Thrift store #{n}", "Goodwill Industries",
-               phone="(555) 010-4400", venue=f"Thrift store #{n}")  # fmt: skip
+        record(
+            "211",
+            f"s{n}",
+            f"Thrift store #{n}",
+            "Goodwill Industries",
+            phone="(555) 010-4400",
+            venue=f"Thrift store #{n}",
+        )  # fmt: skip
         for n in (1, 4, 5)
     ]
 
