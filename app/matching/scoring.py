@@ -174,7 +174,7 @@ def _activity(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
             # agreement to keep, the names differ
             del out["activity"]
             out["activity_vs_org_name"] = w.activity_vs_org_name
-    elif both and one_sided_extra(a.activity_words, b.activity_words):
+    elif both and _one_sided_extra_activity(a, b):
         out["activity_extra_words"] = w.activity_extra_words
     if a.numbers and b.numbers and not a.numbers & b.numbers:
         out["number_conflict"] = w.number_conflict
@@ -185,6 +185,18 @@ def _activity(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
     if boroughs_conflict(a.boroughs, b.boroughs):
         out["borough_conflict"] = w.borough_conflict
     return out
+
+
+def _one_sided_extra_activity(a: MatchRecord, b: MatchRecord) -> bool:
+    """One side's activity has a distinctive word found nowhere in the other's names
+    ("individual counseling" / "group counseling"); a mistyped generic word ("grup")
+    or a word moved into the venue part ("Stepney Library telephone befriending" /
+    "Telephone befriending at Stepney Library") is no extra word."""
+    words_a = frozenset(a.name.split()) | a.org_words
+    words_b = frozenset(b.name.split()) | b.org_words
+    extra_a = any(not has_counterpart(word, words_b) for word in a.activity_words)
+    extra_b = any(not has_counterpart(word, words_a) for word in b.activity_words)
+    return extra_a != extra_b
 
 
 def _contacts(a: MatchRecord, b: MatchRecord, stats: DatasetStats, w: Weights) -> dict[str, float]:
