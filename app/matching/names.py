@@ -237,6 +237,7 @@ def activity_name(service_name: str, organization: str) -> str:
     return " ".join(rest) or service_name
 
 
+@lru_cache(maxsize=500_000)
 def shares_stem(first: frozenset[str], second: frozenset[str]) -> bool:
     """True when a word of one and a word of the other start alike for four letters or
     more and at least two thirds of the shorter: "knit and natter" / "knitting group",
@@ -261,6 +262,7 @@ PLACEHOLDER_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=200_000)
 def is_generic_name(name: str) -> bool:
     """True for a placeholder name ("the cafe", "drop in", "our group"): it says only
     that there is something here, not what, so it is no evidence either way. (Words that
