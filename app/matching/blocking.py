@@ -6,6 +6,8 @@ only with records filed under the keys it looks up:
 
 - exact keys: phone, email, web/mail domain, charity and company number, postcode, and
   the description text itself (organisation boilerplate is pasted into every service);
+  a source's own service ID where its keys carry one per venue ("S12@N16AB"), so the
+  rows of one service always meet;
 - name words (distinctive words of organisation + service name, else all its words):
   alone (large blocks: sorted-name neighbours only, so in effect rare words), and, by
   their first and last four letters so a typo breaks only one, with a venue name;
@@ -66,6 +68,8 @@ def _service_keys(record: MatchRecord, cells: list[tuple[int, int]]) -> list[Key
     ("Highbury Mums" / "Highbury Ramblers") are rarely one service, and ones that are
     share a name word or a venue as well."""
     keys = exact_keys(record)
+    if record.service_id != record.key:  # CarePlace's "<service ID>@<venue>" rows
+        keys.append(("service_id", record.source, record.service_id))
     for word in _words(record.name_words, record.full_name):
         keys.append(("word", word))
         for part in _word_parts(word):

@@ -10,6 +10,11 @@ Instead pairs are taken strongest first and two clusters merge only when
 3. every cross pair from one source with different source keys reaches
    `same_source_threshold` (a source's internal duplicates need overwhelming evidence);
 4. the result stays within `max_cluster_size`;
+
+   a cross pair that differs only in where it runs is scored without that difference
+   when another member of the would-be cluster lists both places (a council feed's one
+   service at two venues, which CarePlace lists as one row per venue and the LVSC map
+   as one pin at either);
 5. neither record is *ambiguous*: matching, almost as well (within `ambiguity_margin`),
    a third record that clearly differs from its partner. A record that leaves out where
    it runs fits every place an organisation runs that activity; it is left for review
@@ -28,6 +33,9 @@ from dataclasses import dataclass
 from app.matching.config import LevelConfig
 
 Edge = tuple[float, str, str]  # (score, record ID, record ID)
+# (a, b, the would-be cluster) -> a's and b's score without their place difference when
+# another member runs at both their places (one service at two venues), else None.
+Bridge = Callable[[str, str, list[str]], float | None]
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,9 @@ class _Clusterer:
         source_of: Callable[[str], str],
         level: LevelConfig,
         decisions: HumanDecisions,
+        bridged: Bridge | None = None,
     ) -> None:
+        self.bridged = bridged
         self.pair_score = pair_score
         self.source_of = source_of
         self.level = level
@@ -100,11 +110,13 @@ class _Clusterer:
         if margin is None:
             return False
         for record, partner in ((a, b), (b, a)):
-            home = self.find(partner)
+            home, own = self.find(partner), self.find(record)
             for other_score, other in self.matches.get(record, ()):
                 if other_score < score - margin:
                     break
-                if other != partner and self.find(other) != home:
+                # A rival already in the record's own cluster is no rival: the merge
+                # checks (every cross pair) decide whether the two clusters fit.
+                if other != partner and self.find(other) not in (home, own):
                     if self.score(partner, other) < self.level.ambiguity_conflict:
                         return True
         return False
@@ -131,9 +143,14 @@ class _Clusterer:
             return False
         total = 0.0
         same_source = level.same_source_threshold
+        together: list[str] | None = None
         for a in first:
             for b in second:
                 score = self.score(a, b)
+                if self.bridged is not None and score < level.average_threshold:
+                    together = together or [*first, *second]
+                    bridged = self.bridged(a, b, together)
+                    score = score if bridged is None else max(score, bridged)
                 if score < level.cluster_floor:
                     return False
                 if same_source is not None and score < same_source:
@@ -151,15 +168,18 @@ def cluster_records(
     level: LevelConfig,
     decisions: HumanDecisions = NO_DECISIONS,
     suggestions: Iterable[tuple[str, str]] = (),
+    bridged: Bridge | None = None,
 ) -> list[frozenset[str]]:
     """Group records into entities (see the module docstring); singletons included.
 
     `edges` are the scored candidate pairs; `pair_score` scores any other pair a merge
     needs to check. `suggestions` are further pairs to try merging after the edges
     (evidence from elsewhere, such as one service cluster), under the same checks.
+    `bridged` excuses a cross pair's difference of place when another member of the
+    would-be cluster runs at both places (see Bridge).
     Decisions naming records not in `record_ids` are ignored.
     """
-    clusterer = _Clusterer(pair_score, source_of, level, decisions)
+    clusterer = _Clusterer(pair_score, source_of, level, decisions, bridged)
     for record_id in record_ids:
         clusterer.add(record_id)
     known = clusterer.parent

@@ -24,6 +24,7 @@ from app.matching.clustering import (
     decision_conflicts,
 )
 from app.matching.config import MatchConfig
+from app.matching.geo import min_distance_m
 from app.matching.ids import Clustering, assign_ids, fresh_id
 from app.matching.index import RecordIndex
 from app.matching.record import MatchRecord
@@ -130,7 +131,57 @@ def cluster_level(
         index.config.level(level),
         decisions,
         suggestions,
+        place_bridge(index) if level == "services" else None,
     )
+
+
+_BRIDGE_M = 500.0
+
+
+def _at(place: MatchRecord, record: MatchRecord) -> bool:
+    """`place` lists a location where `record` runs: a shared postcode, or a point
+    within _BRIDGE_M."""
+    if place.postcodes & record.postcodes:
+        return True
+    distance = min_distance_m(place.points, record.points)
+    return distance is not None and distance <= _BRIDGE_M
+
+
+def place_bridge(index: RecordIndex) -> Callable[[str, str, list[str]], float | None]:
+    """The clustering's Bridge: a and b's score without their place difference when one
+    listing in the would-be cluster other than a and b alone runs at both: a record
+    with several locations (HSDS's one service at several service_at_locations), or one
+    source's rows of one service ID (CarePlace's row per venue)."""
+
+    def bridged(a_id: str, b_id: str, members: list[str]) -> float | None:
+        a, b = index.get(a_id), index.get(b_id)
+        at_a: dict[tuple[str, str], set[str]] = {}  # (source, service ID) -> members at a
+        at_b: dict[tuple[str, str], set[str]] = {}
+        for member_id in members:
+            member = index.get(member_id)
+            listing = (member.source, member.service_id)
+            if member_id != b_id and (member_id == a_id or _at(member, a)):
+                at_a.setdefault(listing, set()).add(member_id)
+            if member_id != a_id and (member_id == b_id or _at(member, b)):
+                at_b.setdefault(listing, set()).add(member_id)
+        for listing, here in at_a.items():
+            there = at_b.get(listing, set())
+            # one listing (one record, or one source's rows of one service ID) at both
+            if there and (here | there) - {a_id, b_id} and (len(here | there) > 1 or _many(here)):
+                pair = score_services(a, b, index, index.config)
+                penalty = sum(pair.contributions.get(key, 0.0) for key in _PLACE_PENALTY_KEYS)
+                return pair.score - min(0.0, penalty)
+        return None
+
+    def _many(ids: set[str]) -> bool:
+        member = index.get(next(iter(ids)))
+        return len(member.points) + len(member.postcodes) > 1
+
+    return bridged
+
+
+_PLACE_PENALTY_KEYS = ("distance", "distance_estimated", "postcode_differs", "venue_conflict",
+                       "same_source_unplaced")  # fmt: skip
 
 
 def attach_orgless(core: Clustering, services: Clustering, index: RecordIndex) -> Clustering:

@@ -235,3 +235,37 @@ def activity_name(service_name: str, organization: str) -> str:
     while rest and rest[0] in ("at", "by", "with", "in", "for", "of", "and"):
         rest.pop(0)
     return " ".join(rest) or service_name
+
+
+@lru_cache(maxsize=500_000)
+def shares_stem(first: frozenset[str], second: frozenset[str]) -> bool:
+    """True when a word of one and a word of the other start alike for four letters or
+    more and at least two thirds of the shorter: "knit and natter" / "knitting group",
+    "hearing loss support" / "hearing aid clinic". Patient-facing and formal names of
+    one activity keep its key word, in some form."""
+    for x in first - second:  # words both share say nothing about the ones that differ
+        for y in second - first:
+            shorter = min(len(x), len(y))
+            if shorter < 4:
+                continue
+            common = 0
+            while common < shorter and x[common] == y[common]:
+                common += 1
+            if common >= 4 and common * 3 >= shorter * 2:
+                return True
+    return False
+
+
+# Words of the names people use for "the one here": "The cafe", "Drop-in", "Our group".
+PLACEHOLDER_WORDS = frozenset(
+    "the our a cafe drop in group club session sessions meeting hub shed space".split()
+)
+
+
+@lru_cache(maxsize=200_000)
+def is_generic_name(name: str) -> bool:
+    """True for a placeholder name ("the cafe", "drop in", "our group"): it says only
+    that there is something here, not what, so it is no evidence either way. (Words that
+    say what kind of activity, "carers", "womens", "wellbeing", are not placeholders.)"""
+    words = name.split()
+    return bool(words) and all(w in PLACEHOLDER_WORDS for w in words)

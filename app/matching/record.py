@@ -73,6 +73,9 @@ class MatchRecord:
     org_boroughs: frozenset[str] = field(init=False)
     org_words: frozenset[str] = field(init=False)
     name_words: frozenset[str] = field(init=False)
+    service_id: str = field(init=False)  # the source's own service ID (before "@")
+    named_after_org: bool = field(init=False)  # the service name is its organisation's
+    numbers: frozenset[str] = field(init=False)  # "thrift store 4" -> {"4"}
 
     def __post_init__(self) -> None:
         """Derive the comparison forms every pair score needs."""
@@ -101,6 +104,16 @@ class MatchRecord:
         self.org_boroughs = name_boroughs(self.organization)
         self.org_words = distinctive_words(self.organization)
         self.name_words = distinctive_words(self.full_name)
+        # CarePlace keys its rows "<service ID>@<postcode or address>": one row per venue
+        # of one service. Other sources key a record by its service ID alone.
+        self.service_id = self.key.partition("@")[0]
+        # "Healthy Start Program" by Healthy Start: the organisation's name and nothing
+        # that says which of its services ("Program", "Services", "Project").
+        org_words = set(self.organization.split())
+        self.named_after_org = (
+            bool(org_words) and org_words <= set(self.name.split()) and not self.activity_words
+        )
+        self.numbers = frozenset(w for w in self.name.split() if w.isdigit())
 
     @classmethod
     def from_service(
@@ -134,9 +147,7 @@ class MatchRecord:
             charity_numbers=charity,
             company_numbers=company,
             points=tuple(_points(locations)),
-            location_names=frozenset(
-                filter(None, (normalise_name(_text(loc.get("name"))) for loc in locations))
-            ),
+            location_names=frozenset(_venue_names(locations)),
             postcodes=postcodes,
             districts=frozenset(filter(None, map(postcode_district, postcodes))),
             description=_description(service.get("description")),
@@ -264,6 +275,18 @@ def _points(locations: Iterable[Mapping[str, Any]]) -> Iterator[Point]:
             continue
         if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0):
             yield lat, lon
+
+
+def _venue_names(locations: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """Normalised venue names, leaving out names that are only a postcode: an importer
+    names a location without address line 1 after its postcode, and such a name says
+    nothing the postcode does not (it would conflict with the venue's real name)."""
+    for location in locations:
+        text = _text(location.get("name"))
+        if text and not normalise_postcode(text):
+            name = normalise_name(text)
+            if name:
+                yield name
 
 
 def _postcodes(locations: Iterable[Mapping[str, Any]]) -> Iterator[str]:

@@ -46,7 +46,9 @@ from app.matching.names import (
     boroughs_conflict,
     distinctive_words,
     has_counterpart,
+    is_generic_name,
     one_sided_extra,
+    shares_stem,
     words_conflict,
 )
 from app.matching.record import MatchRecord
@@ -153,6 +155,29 @@ def _activity(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
     if both and core_a and core_b:
         similarity = max(similarity, fuzz.token_sort_ratio(core_a, core_b))
     out = {"activity": _tier(similarity, w.activity_tiers, w.activity_differs)}
+    if out["activity"] < 0:
+        if is_generic_name(a.activity) or is_generic_name(b.activity):
+            out["activity"] = w.activity_unnamed
+        elif shares_stem(a.activity_words, b.activity_words):
+            out["activity"] = max(out["activity"], w.activity_related)
+    # Names that read alike overall ("parsons green debt advice" / "parsons green housing
+    # advice") but each name what the other does not are two activities.
+    if both and out["activity"] > 0 and not shares_stem(a.activity_words, b.activity_words):
+        if words_conflict(a.activity_words, b.activity_words):
+            out["activity_words_conflict"] = w.activity_words_conflict
+    if "activity_words_conflict" in out or out["activity"] < 0:
+        pass
+    elif both and a.named_after_org != b.named_after_org:
+        named = b if a.named_after_org else a
+        if named.activity_words - a.org_words - b.org_words:
+            # token_set_ratio finds "programme" inside "mom care programme": no
+            # agreement to keep, the names differ
+            del out["activity"]
+            out["activity_vs_org_name"] = w.activity_vs_org_name
+    elif both and _one_sided_extra_activity(a, b):
+        out["activity_extra_words"] = w.activity_extra_words
+    if a.numbers and b.numbers and not a.numbers & b.numbers:
+        out["number_conflict"] = w.number_conflict
     if not both:  # the organisation's words are expected to be missing on one side
         named, other = (a, b) if a.organization or not b.organization else (b, a)
         if words_conflict(named.activity_words, other.name_words):
@@ -160,6 +185,18 @@ def _activity(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
     if boroughs_conflict(a.boroughs, b.boroughs):
         out["borough_conflict"] = w.borough_conflict
     return out
+
+
+def _one_sided_extra_activity(a: MatchRecord, b: MatchRecord) -> bool:
+    """One side's activity has a distinctive word found nowhere in the other's names
+    ("individual counseling" / "group counseling"); a mistyped generic word ("grup")
+    or a word moved into the venue part ("Stepney Library telephone befriending" /
+    "Telephone befriending at Stepney Library") is no extra word."""
+    words_a = frozenset(a.name.split()) | a.org_words
+    words_b = frozenset(b.name.split()) | b.org_words
+    extra_a = any(not has_counterpart(word, words_b) for word in a.activity_words)
+    extra_b = any(not has_counterpart(word, words_a) for word in b.activity_words)
+    return extra_a != extra_b
 
 
 def _contacts(a: MatchRecord, b: MatchRecord, stats: DatasetStats, w: Weights) -> dict[str, float]:
@@ -196,17 +233,41 @@ def _place(a: MatchRecord, b: MatchRecord, stats: DatasetStats, w: Weights) -> d
         if a.postcodes and b.postcodes:
             same = bool(a.districts & b.districts)
             out["postcode_differs"] = w.different_postcode if same else w.different_district
-        estimate = _distance_weight(bounds, w) if bounds else 0.0
-        if estimate < 0 or (estimate > 0 and not out):
+        # Where postcodes differ, the distance estimated from them is the same evidence
+        # again; and without a point on both sides it is a claim a source may have got
+        # wrong (a neighbouring venue's postcode): it counts once, at the postcode's
+        # weight, not as a measured distance.
+        estimate = _distance_weight(bounds, w) if bounds and not out else 0.0
+        if estimate:
             out["distance_estimated"] = estimate
     if a.location_names and b.location_names:
-        venues_a = frozenset().union(*map(distinctive_words, a.location_names))
-        venues_b = frozenset().union(*map(distinctive_words, b.location_names))
+        # A location named after the organisation says whose premises, not which:
+        # its words are no venue conflict (the postcode or the pin tells the place).
+        venues_a = _venue_words(a) - b.org_words
+        venues_b = _venue_words(b) - a.org_words
         if words_conflict(venues_a, venues_b):
             out["venue_conflict"] = w.venue_conflict
-        elif not out and _similarity(tuple(a.location_names), tuple(b.location_names)) >= 90:
+        elif not out and _same_venue(a, b, w):
             out["venue_name"] = w.venue_name
     return out
+
+
+def _venue_words(record: MatchRecord) -> frozenset[str]:
+    """Distinctive words of the record's venue names, without its organisation's."""
+    return frozenset().union(*map(distinctive_words, record.location_names)) - record.org_words
+
+
+def _same_venue(a: MatchRecord, b: MatchRecord, w: Weights) -> bool:
+    """The same venue by name: near-exact names with a distinctive word and no differing
+    numbers ("Thrift store 1" / "Thrift store 4" are two shops)."""
+    if not a.location_names or not b.location_names:
+        return False
+    if _similarity(tuple(a.location_names), tuple(b.location_names)) < w.venue_name_similarity:
+        return False
+    words_a = frozenset().union(*map(distinctive_words, a.location_names))
+    numbers_a = {x for name in a.location_names for x in name.split() if x.isdigit()}
+    numbers_b = {x for name in b.location_names for x in name.split() if x.isdigit()}
+    return bool(words_a) and not (numbers_a and numbers_b and not numbers_a & numbers_b)
 
 
 def _distance_weight(bounds: tuple[float, float, bool], w: Weights) -> float:
@@ -248,16 +309,78 @@ def score_services(
 ) -> PairScore:
     """Score whether two records describe one service (see the module docstring)."""
     w = config.weights
+    if a.source == b.source and a.service_id == b.service_id and a.key != b.key:
+        contributions = {"same_source_service_id": w.same_source_service_id}
+        total = w.same_source_service_id
+        return PairScore(
+            a.record_id, b.record_id, total, contributions, decide(total, config.services)
+        )
     after_names, after_place = w.remaining_bounds
     contributions = _contacts(a, b, stats, w) | _organization(a, b, w) | _activity(a, b, w)
     if _worth_going_on(contributions, after_names, prune_below):
         contributions |= _place(a, b, stats, w)
-        if _worth_going_on(contributions, after_place, prune_below):
+        place_lift = max(0.0, w.place_explained - _place_penalty(contributions))
+        if _worth_going_on(contributions, after_place + place_lift, prune_below):
             contributions |= _text_evidence(a, b, stats, w)
+            _explain_differences(a, b, contributions, w)
     if a.source == b.source and not any(contributions.get(k, 0) > 0 for k in _PLACE_KEYS):
-        contributions["same_source_unplaced"] = w.same_source_unplaced
+        if "place_explained" not in contributions:
+            placed = (a.points or a.postcodes) and (b.points or b.postcodes)
+            contributions["same_source_unplaced"] = (
+                w.same_source_unplaced if placed else w.same_source_place_unknown
+            )
     total = round(sum(contributions.values()), 3)
     return PairScore(a.record_id, b.record_id, total, contributions, decide(total, config.services))
+
+
+_PLACE_PENALTIES = ("distance", "distance_estimated", "postcode_differs", "venue_conflict")
+
+
+def _place_penalty(contributions: dict[str, float]) -> float:
+    """The place evidence against, summed (0 when none)."""
+    return sum(min(0.0, contributions.get(key, 0.0)) for key in _PLACE_PENALTIES)
+
+
+def _explain_differences(
+    a: MatchRecord, b: MatchRecord, contributions: dict[str, float], w: Weights
+) -> None:
+    """Lift a clear difference of place or of title that the rest explains, in place.
+
+    Only where the organisation agrees and the description is the provider's same text
+    (one service at two venues, one that moved, a patient-facing title), or, for place,
+    where the venue's name agrees (a wrong postcode in one source).
+    """
+    org = contributions.get("org_name", contributions.get("org_in_name", 0.0))
+    if org < 2.5 or "org_words_conflict" in contributions or "borough_conflict" in contributions:
+        return
+    same_text = contributions.get("description", 0.0) >= w.same_description_weight
+    activity = contributions.get("activity", 0.0)
+    place = _place_penalty(contributions)
+    if (
+        activity < w.activity_explained
+        and same_text
+        and place == 0
+        and (contributions.get("postcode", 0) > 0 or contributions.get("distance", 0) > 0)
+    ):
+        contributions["activity_explained"] = w.activity_explained - activity
+        activity = w.activity_explained
+    if place < w.place_explained and activity >= 1.5 and "number_conflict" not in contributions:
+        if _same_venue_words(a, b):
+            contributions["place_explained"] = w.place_explained - place
+
+
+def _same_venue_words(a: MatchRecord, b: MatchRecord) -> bool:
+    """Both name their venue, with the same distinctive words (a typo allowed)."""
+    if not a.location_names or not b.location_names:
+        return False
+    words_a = frozenset().union(*map(distinctive_words, a.location_names))
+    words_b = frozenset().union(*map(distinctive_words, b.location_names))
+    return (
+        bool(words_a)
+        and bool(words_b)
+        and not (one_sided_extra(words_a, words_b) or words_conflict(words_a, words_b))
+        and _similarity(tuple(a.location_names), tuple(b.location_names)) >= 90
+    )
 
 
 def _worth_going_on(

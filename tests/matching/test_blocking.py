@@ -71,3 +71,13 @@ def test_removing_a_record_takes_it_out_of_its_blocks():
 
     assert candidate_ids(index, "careplace/1") == set()
     assert "lvsc/2" not in index
+
+
+def test_one_services_rows_at_two_venues_always_meet():
+    # Nothing in common but the service ID CarePlace keys both rows with.
+    a = record("careplace", "S12@N51AR", "Knit and natter", "Highbury Crafters", postcode="N5 1AR")
+    b = record("careplace", "S12@CR01NX", "Crochet circle", "Croydon Makers", postcode="CR0 1NX")
+
+    index = RecordIndex.build([a, b], MatchConfig())
+
+    assert candidate_ids(index, "careplace/S12@N51AR") == {"careplace/S12@CR01NX"}

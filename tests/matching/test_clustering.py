@@ -7,7 +7,7 @@ import pytest
 from app.matching import HumanDecisions, MatchConfig, cluster_records
 from app.matching.clustering import NO_DECISIONS, decision_conflicts
 
-LEVEL = MatchConfig().services  # match 5, floor 0, average 4, same source 10
+LEVEL = MatchConfig().services  # match 5, floor 0, average 4, same source 6
 
 
 def cluster(scores: dict[str, float], decisions: HumanDecisions = NO_DECISIONS):
@@ -53,10 +53,14 @@ def test_a_b_and_b_c_do_not_chain_a_to_c(a_c):
 
 @pytest.mark.parametrize(
     ("score", "merged"),
-    [(8.0, False), (12.0, True)],
-    ids=["similar records of one source stay apart", "overwhelming evidence merges them"],
+    [(5.5, False), (8.0, True), (12.0, True)],
+    ids=[
+        "a bare match within one source stays apart",
+        "a source listing one service twice is merged",
+        "overwhelming evidence merges them",
+    ],
 )
-def test_one_source_is_merged_with_itself_only_on_overwhelming_evidence(score, merged):
+def test_one_source_is_merged_with_itself_only_on_clear_evidence(score, merged):
     clusters = cluster({"careplace/1 careplace/1-islington": score})
 
     assert together(clusters, "careplace/1", "careplace/1-islington") is merged
@@ -64,7 +68,7 @@ def test_one_source_is_merged_with_itself_only_on_overwhelming_evidence(score, m
 
 def test_the_same_source_rule_holds_through_a_third_record():
     clusters = cluster(
-        {"careplace/1 lvsc/9": 12, "lvsc/9 careplace/2": 11, "careplace/1 careplace/2": 7}
+        {"careplace/1 lvsc/9": 12, "lvsc/9 careplace/2": 11, "careplace/1 careplace/2": 5.5}
     )
 
     assert not together(clusters, "careplace/1", "careplace/2")
