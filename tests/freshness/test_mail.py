@@ -172,3 +172,11 @@ def test_mail_holds_nothing_that_tracks_the_reader(session, session_factory, smt
     [(_rcpt, received)] = smtp_server.messages
     html = received.get_body(("html",)).get_content()
     assert "<img" not in html
+
+
+def test_mail_status_shows_the_backlog_without_addresses(runner, session):
+    plain(session)
+    result = runner.invoke(["mail", "status"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 queued (oldest 2026-12-07 09:00 UTC), 0 failed.")
+    assert "ann@example.org" not in result.output
