@@ -180,3 +180,13 @@ def test_mail_status_shows_the_backlog_without_addresses(runner, session):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("1 queued (oldest 2026-12-07 09:00 UTC), 0 failed.")
     assert "ann@example.org" not in result.output
+
+
+def test_two_workers_never_hold_the_same_message(session, session_factory):
+    from app.mail.queue import LEASE, claim
+
+    message = plain(session)
+    assert claim(session_factory, NOW, 10) == [message.id]
+    assert claim(session_factory, NOW, 10) == []  # the second worker finds nothing
+    # A worker that died mid-send: after its lease the message is due again.
+    assert claim(session_factory, NOW + LEASE + dt.timedelta(seconds=1), 10) == [message.id]

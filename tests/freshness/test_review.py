@@ -216,3 +216,14 @@ def test_editors_addresses_stay_out_of_the_api_the_pages_and_the_command_output(
     assert result.exit_code == 0, result.output
     assert "listings due for review" in result.output
     assert SAM not in result.output
+
+
+def test_a_reminder_for_a_listing_confirmed_before_it_went_out_is_not_sent(
+    session, session_factory, settings, smtp_server, sam
+):
+    run_review(session, TODAY - DAY, 12, "https://signpost.example")
+    session.get(Service, KNIT).assured_date = TODAY.date().isoformat()
+    session.commit()
+    report = send_due(session_factory, SmtpTransport(settings), settings, TODAY)
+    assert smtp_server.to(SAM) == []
+    assert report.skipped == 1
