@@ -19,6 +19,7 @@ from .config import load_config
 from .db import Database, close_session
 from .errors import register_error_handlers
 from .http import register_http
+from .mail import init_mail
 from .ratelimit import RateLimitDocs, init_rate_limits
 from .web import account as web_account
 from .web import register_web
@@ -31,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     init_auth(app)
+    init_mail(app)
     init_rate_limits(app)
     app.json.sort_keys = False
     app.extensions["signpost_db"] = Database(

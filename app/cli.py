@@ -34,6 +34,8 @@ from .dedupe.commands import COMMANDS as DEDUPE_COMMANDS
 from .export import FORMATS as DUMP_FORMATS
 from .export.command import run_export
 from .geo.commands import areas, postcodes
+from .mail import MailConfigError
+from .mail.commands import COMMANDS as MAIL_COMMANDS
 from .taxonomy import ensure_builtin_taxonomy
 
 FLASK_COMMANDS = ("routes", "run", "shell")
@@ -55,6 +57,8 @@ COMMAND_HELP = {
     "tokens": "API tokens for machine clients.",
     "moderation": "The moderation queue: edits, claims, problem reports.",
     "stale": "Listings nobody has confirmed for MONTHS, per borough.",
+    "freshness": "The review cycle: reminders with one-use links (daily cron).",
+    "mail": "Outgoing mail: send the queue (cron), see the backlog.",
 }
 
 
@@ -98,7 +102,10 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli(prog_name="signpost")
+    try:
+        cli(prog_name="signpost")
+    except MailConfigError as exc:  # raised by create_app: a sentence, not a traceback
+        raise SystemExit(f"Error: {exc}") from None
 
 
 @cli.group()
@@ -124,7 +131,7 @@ def ensure_reference_data() -> None:
 
 cli.add_command(areas)
 cli.add_command(postcodes)
-for _command in ACCOUNT_COMMANDS + DEDUPE_COMMANDS:  # users, tokens, ...; dedupe, review
+for _command in ACCOUNT_COMMANDS + DEDUPE_COMMANDS + MAIL_COMMANDS:  # ...; mail, freshness
     cli.add_command(_command)
 
 

@@ -61,6 +61,16 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "60/minute",
         "Writes (POST/PUT/PATCH/DELETE) per client and worker; empty: none",
     ),
+    "SIGNPOST_SMTP_URL": (
+        "",
+        "Mail server: smtp://user:password@host:587 (STARTTLS) or smtps://...:465; "
+        "empty: write .eml files to instance/outbox/",
+    ),
+    "SIGNPOST_MAIL_FROM": ("", "Sender address of Signpost's mail (required with an SMTP URL)"),
+    "SIGNPOST_REVIEW_MONTHS": (
+        "12",
+        "Months without a confirmation or change before a listing's editors are reminded",
+    ),
 }
 
 API_SETTINGS: dict[str, Any] = {

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import get_db
+from app.mail.queue import backlog
 from app.migrate import is_current
 
 blp = Blueprint("health", __name__, url_prefix="/healthz", description="Health check")
@@ -23,6 +24,13 @@ class HealthSchema(Schema):
     replica = fields.String(
         required=True,
         metadata={"description": "ok, unreachable, pending migrations, or not configured"},
+    )
+    mail_queued = fields.Integer(
+        metadata={"description": "messages waiting to be sent (a backlog: is the server down?)"}
+    )
+    mail_failed = fields.Integer(metadata={"description": "messages that failed for good"})
+    mail_oldest_queued_at = fields.DateTime(
+        allow_none=True, metadata={"description": "when the oldest waiting message was queued"}
     )
 
 
@@ -42,10 +50,26 @@ class Health(MethodView):
         healthy = serving and (database, migrations) == ("ok", "current")
         body = {"status": "ok" if healthy else "failing", "database": database,
                 "migrations": migrations, "replica": replica}  # fmt: skip
+        body |= mail_backlog(db) if database == "ok" else {}
         response = jsonify(body)
         response.status_code = 200 if healthy else 503
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def mail_backlog(db) -> dict:
+    """The outgoing mail queue, reported but not failing the check: a mail outage must
+    not take the directory out of the load balancer."""
+    session = db.sessionmaker()
+    try:
+        waiting = backlog(session)
+    except SQLAlchemyError:
+        return {}
+    finally:
+        session.close()
+    oldest = waiting.oldest_queued_at
+    return {"mail_queued": waiting.queued, "mail_failed": waiting.failed,
+            "mail_oldest_queued_at": oldest.isoformat() if oldest else None}  # fmt: skip
 
 
 def check(engine: Engine) -> tuple[str, str]:

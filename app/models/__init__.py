@@ -1,7 +1,7 @@
 """SQLAlchemy 2 models: the HSDS 3.0 tables (names and fields as in the HSDS schemas),
 plus provenance (source, source_record) and reference geography (postcode, area)."""
 
-from . import accounts  # noqa: F401  (accounts, moderation queue: app.models.accounts)
+from . import accounts, mail, review  # noqa: F401  (accounts and moderation; mail; review)
 from .base import Base, new_id
 from .contact import Contact, Language, Phone, Schedule
 from .dedupe import (

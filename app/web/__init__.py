@@ -4,9 +4,9 @@ borough overview."""
 
 from flask import Flask
 
-from . import boroughs, prescription, services
+from . import boroughs, prescription, review_links, services
 
-BLUEPRINTS = [services.blp, prescription.blp, boroughs.blp]
+BLUEPRINTS = [services.blp, prescription.blp, boroughs.blp, review_links.blp]
 
 
 def register_web(app: Flask) -> None:

@@ -25,6 +25,9 @@ def test_health_reports_database_and_migrations(client):
         "database": "ok",
         "migrations": "current",
         "replica": "not configured",
+        "mail_queued": 0,
+        "mail_failed": 0,
+        "mail_oldest_queued_at": None,
     }
     assert response.headers["Cache-Control"] == "no-store"
 
