@@ -23,8 +23,8 @@ imported source by source into a fresh SQLite database with ``run_import`` and m
 with ``run_dedupe`` (what ``signpost import`` and ``signpost dedupe`` run), and the
 clusters are read back from source_record.service_id.
 
-The real-directory check imports bench/data/hsds_1_1_example (Open Referral's HSDS 1.1
-sample package, CC BY-SA 4.0) as one source and counts the merges: it is one clean
+The real-directory check imports app/data/reference/hsds_1_1_datapackage (Open Referral's
+HSDS 1.1 sample package, CC BY-SA 4.0) as one source and counts the merges: it is one clean
 directory, so every merge is wrong.
 """
 
@@ -47,9 +47,10 @@ from eval_data import HELD_OUT_SEEDS, NEGATIVES, PHENOMENA, TUNING_SEEDS, EvalRe
 from eval_data import generate as generate_eval  # noqa: E402
 
 from app.matching import MatchConfig, MatchRecord, explain, match_records  # noqa: E402
+from app.reference import HSDS_1_1_DATAPACKAGE  # noqa: E402
 from importers.prepare import Rejected, prepare_service  # noqa: E402
 
-HSDS_EXAMPLE = Path(__file__).resolve().parent / "data" / "hsds_1_1_example"
+HSDS_EXAMPLE = HSDS_1_1_DATAPACKAGE
 Pair = tuple[str, str]
 
 

@@ -3,7 +3,7 @@
 one-use links (review_link, hashed tokens). Issue #22.
 
 Revision ID: 0015_mail_and_review
-Revises: 0009_fewer_indexes
+Revises: 0012_kept_ids
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_mail_and_review"
-down_revision = "0009_fewer_indexes"
+down_revision = "0012_kept_ids"
 branch_labels = None
 depends_on = None
 
