@@ -218,9 +218,8 @@ def test_on_sqlite_a_second_import_is_a_one_line_message(sqlite_file, tmp_path):
     )
 
 
+@pytest.mark.postgis_only  # the SQLite cases are above
 def test_on_postgresql_a_write_during_an_import_does_not_wait(engine, tmp_path):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the SQLite cases are above")
     importing = open_import(engine, tmp_path)
     editor = stable_id("source", "editor-during-import")
     try:
