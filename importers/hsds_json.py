@@ -54,6 +54,25 @@ def read_hsds(
     size_limit: int = DEFAULT_SIZE_LIMIT,
 ) -> Iterator[Record | RecordError]:
     """Yield one Record per HSDS 3.0 service in a JSON file or an HSDS 3.0 API."""
+    for found in checked_services(source, fetch, per_page=per_page, size_limit=size_limit):
+        if isinstance(found, RecordError):
+            yield found
+            continue
+        position, item = found
+        raw = copy.deepcopy(item)
+        yield Record(key=str(item["id"]), position=position, raw=raw, service=item)
+
+
+def checked_services(
+    source: str | Path,
+    fetch: Fetch | None = None,
+    *,
+    per_page: int = DEFAULT_PER_PAGE,
+    size_limit: int = DEFAULT_SIZE_LIMIT,
+) -> Iterator[tuple[str, Any] | RecordError]:
+    """Every service item of a file or feed that passes check_item, with its position
+    (organisations' nested services included), or the error that stands in its place:
+    the part the HSDS and ORUK readers share before each makes its Record."""
     for entry in iter_items(source, fetch, per_page=per_page, size_limit=size_limit):
         if isinstance(entry, RecordError):
             yield entry
@@ -64,11 +83,7 @@ def read_hsds(
                 continue
             position, item = found
             error = check_item(position, item)
-            if error:
-                yield error
-                continue
-            raw = copy.deepcopy(item)
-            yield Record(key=str(item["id"]), position=position, raw=raw, service=item)
+            yield error if error else (position, item)
 
 
 def services_of(position: str, item: Any) -> Iterator[tuple[str, Any] | RecordError]:

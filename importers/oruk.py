@@ -3,7 +3,8 @@
 ORUK v1 services are mapped to HSDS 3.0 (``physical_addresses`` -> ``addresses``,
 ``regular_schedules`` -> ``schedules``, ``service_taxonomys`` -> ``attributes``, ...);
 ORUK 3.0 services already are HSDS 3.0 and are copied. The shape is detected per item.
-Files and API paging are shared with the HSDS reader (`importers.hsds_json.iter_items`).
+Files, API paging and the per-item checks are shared with the HSDS reader
+(`importers.hsds_json.checked_services`).
 
 Coordinates outside -90..90 / -180..180 (and the 0,0 placeholder) are dropped from the
 location and noted in ``raw["_warnings"]``.
@@ -21,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from importers.hsds_json import DEFAULT_PER_PAGE, Fetch, check_item, iter_items, services_of
+from importers.hsds_json import DEFAULT_PER_PAGE, Fetch, checked_services
 from importers.record import Record, RecordError
 from importers.tabular import DEFAULT_SIZE_LIMIT
 
@@ -88,20 +89,8 @@ def read_oruk(
     size_limit: int = DEFAULT_SIZE_LIMIT,
 ) -> Iterator[Record | RecordError]:
     """Yield one Record per service of an ORUK v1 or 3.0 feed (file or API base URL)."""
-    for entry in iter_items(source, fetch, per_page=per_page, size_limit=size_limit):
-        if isinstance(entry, RecordError):
-            yield entry
-            continue
-        for found in services_of(*entry):
-            if isinstance(found, RecordError):
-                yield found
-                continue
-            position, item = found
-            error = check_item(position, item)
-            if error:
-                yield error
-                continue
-            yield _record(position, item)
+    for found in checked_services(source, fetch, per_page=per_page, size_limit=size_limit):
+        yield found if isinstance(found, RecordError) else _record(*found)
 
 
 def _record(position: str, item: dict[str, Any]) -> Record:
