@@ -15,18 +15,27 @@ With `DATABASE_REPLICA_URL` set, `get_read_session()` reads from a second engine
 GET and HEAD requests (the read API and the public pages); `get_session()` is always the
 primary, for writes and for whatever must see them at once (auth, accounts, moderation).
 The replica engine is read-only, as a PostgreSQL hot standby is, so a write that strays
-onto it fails in tests and development rather than only in production.
+onto it fails in tests and development rather than only in production. A replica that
+cannot be reached is not the site's outage: the primary serves the reads, and the
+replica is tried again REPLICA_RETRY_SECONDS later (not on every request meanwhile).
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.json_text import dump_json
+
+log = logging.getLogger(__name__)
+REPLICA_RETRY_SECONDS = 30
 
 
 class Database:
@@ -43,9 +52,32 @@ class Database:
                 bind=self.replica_engine, expire_on_commit=False
             )
 
+        self.replica_down_until = 0.0  # time.monotonic() before which the primary reads
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    def open_replica_session(self) -> Session | None:
+        """A session on the replica, connected; None when there is no replica or it
+        cannot be reached (then it is left alone for REPLICA_RETRY_SECONDS)."""
+        if self.replica_sessionmaker is None or time.monotonic() < self.replica_down_until:
+            return None
+        session = self.replica_sessionmaker()
+        try:
+            session.connection()
+        except (OperationalError, DisconnectionError, PoolTimeout) as exc:
+            session.close()
+            self.replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+            log.warning("read replica unreachable, the primary reads: %s", first_line(exc))
+            return None
+        return session
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of a database error's cause: enough for a log, never a traceback."""
+    cause = getattr(exc, "orig", None) or exc
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def make_engine(url: str, read_only: bool = False, **kwargs: Any) -> Engine:
@@ -142,13 +174,17 @@ def get_session() -> Session:
 
 def get_read_session() -> Session:
     """A session for reading only: on the replica during a GET or HEAD when one is
-    configured, otherwise the primary session (a POST that shows a page reads its writes)."""
-    replica = get_db().replica_sessionmaker
-    if replica is None or request.method not in ("GET", "HEAD"):
+    configured and reachable, otherwise the primary session (a POST that shows a page
+    reads its writes)."""
+    if "db_read_session" in g:
+        return g.db_read_session
+    if request.method not in ("GET", "HEAD"):
         return get_session()
-    if "db_read_session" not in g:
-        g.db_read_session = replica()
-    return g.db_read_session
+    replica = get_db().open_replica_session()
+    if replica is None:
+        return get_session()
+    g.db_read_session = replica
+    return replica
 
 
 def close_session(_exc: BaseException | None = None) -> None:

@@ -11,9 +11,13 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify, render_template
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+from app.db import first_line
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,8 @@ def error_response(code: int, message: str, errors: dict[str, Any] | None = None
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(SignpostError, _handle_signpost_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
+    for unavailable in (DBAPIError, DisconnectionError, PoolTimeout):
+        app.register_error_handler(unavailable, _handle_database_error)
     app.register_error_handler(Exception, _handle_unexpected)
 
 
@@ -90,6 +96,41 @@ def _handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
 def _handle_unexpected(exc: Exception) -> ResponseReturnValue:
     log.exception("unhandled error", exc_info=exc)
     return error_response(500, "Something went wrong on our side; it has been logged.")
+
+
+DATABASE_RETRY_SECONDS = 30
+DATABASE_UNAVAILABLE = "The directory's database is not reachable just now; try again shortly."
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when the error says the database cannot be reached (down, restarting, the
+    connection lost, the pool exhausted): the request may succeed later, so it is a 503,
+    not a bug. A wrong query (a DBAPIError of another kind) stays a 500."""
+    if isinstance(exc, OperationalError | DisconnectionError | PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def _handle_database_error(exc: Exception) -> ResponseReturnValue:
+    if not database_unavailable(exc):
+        return _handle_unexpected(exc)
+    log.error("database unavailable: %s", first_line(exc))  # not a traceback per request
+    return unavailable_response()
+
+
+def unavailable_response() -> Response:
+    """503 with Retry-After: a page for a browser, the error format for an API client."""
+    from app.web.search import prefers_html  # the web package imports this module
+
+    if prefers_html():
+        html = render_template("unavailable.html", message=DATABASE_UNAVAILABLE)
+        response = Response(html, status=503, mimetype="text/html")
+    else:
+        response, _status = error_response(503, DATABASE_UNAVAILABLE)
+        response.status_code = 503
+    response.headers["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def describe_validation_errors(messages: dict[str, Any]) -> str:
