@@ -29,7 +29,7 @@ from importers.report import write_problems
 
 from . import create_app, migrate
 from .auth.commands import COMMANDS as ACCOUNT_COMMANDS
-from .db import begin_writing, get_db
+from .db import begin_writing, first_line, get_db
 from .dedupe.commands import COMMANDS as DEDUPE_COMMANDS
 from .export import FORMATS as DUMP_FORMATS
 from .export.command import run_export
@@ -251,8 +251,23 @@ def import_command(
     for problem in [p for p in report.problems if p.kind == "warning" and p.key is None][:20]:
         click.echo(f"  note {Path(location).name} {problem.position}: {problem.reason}")
     if report_path:
-        count = write_problems(report, Path(location).name, report_path)
+        try:
+            count = write_problems(report, Path(location).name, report_path)
+        except OSError as exc:
+            raise click.ClickException(
+                f"Imported, but the report could not be written to {report_path}: "
+                f"{exc.strerror or exc}."
+            ) from exc
         click.echo(f"Wrote {count} problems to {report_path}")
+
+
+def unexpected_failure(file_name: str, exc: Exception) -> str:
+    """One line for an error the import did not foresee: where, what, and how to see more."""
+    where = " ".join([file_name, *getattr(exc, "__notes__", [])])
+    return (
+        f"Nothing was imported from {where}: unexpected {type(exc).__name__}: "
+        f"{first_line(exc)} (run `signpost --debug import ...` for the traceback)."
+    )
 
 
 def default_source_name(format_name: str, location: str) -> str:
@@ -303,10 +318,14 @@ def import_source(
                 "Nothing was imported: another import (or a long write) is holding the "
                 "database; run this again when it has finished."
             ) from exc
-        reason = getattr(exc, "orig", None) or exc.__class__.__name__
         raise click.ClickException(
-            f"Nothing was imported from {Path(location).name}: the database refused it ({reason})."
+            f"Nothing was imported from {Path(location).name}: the database refused it "
+            f"({first_line(exc)})."
         ) from exc
+    except Exception as exc:  # a bug: one line naming file, record and reason, not 99
+        if current_app.debug:
+            raise  # `signpost --debug import ...`: the whole traceback
+        raise click.ClickException(unexpected_failure(Path(location).name, exc)) from exc
     finally:
         session.close()
 

@@ -18,6 +18,9 @@ The replica engine is read-only, as a PostgreSQL hot standby is, so a write that
 onto it fails in tests and development rather than only in production. A replica that
 cannot be reached is not the site's outage: the primary serves the reads, and the
 replica is tried again REPLICA_RETRY_SECONDS later (not on every request meanwhile).
+
+Engines hide SQL parameters in their errors (`hide_parameters`): a logged error must
+not carry an account's email address or a patient's postcode.
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ def make_engine(url: str, read_only: bool = False, **kwargs: Any) -> Engine:
     for PostgreSQL, switch off JIT compilation. `read_only` refuses writes (a replica).
     JSON columns take app.json_text.JSONText as already serialised."""
     kwargs.setdefault("json_serializer", dump_json)  # stores JSONText as it is
+    kwargs.setdefault("hide_parameters", True)  # no personal data in logged errors
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_SECONDS})
         engine = create_engine(url, **kwargs)

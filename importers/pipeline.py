@@ -561,3 +561,6 @@ def _add_all(
         raise SourceFormatError(
             f"near {position}: the database refused a record ({exc.orig})"
         ) from exc
+    except Exception as exc:  # unforeseen: the command's one-line error says where
+        exc.add_note(f"near {position}")
+        raise

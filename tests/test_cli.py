@@ -156,3 +156,32 @@ def test_serve_script_help_sets_nothing_up(tmp_path):
     result = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
     assert "--port PORT" in result.stdout and "--host HOST" in result.stdout
     assert sorted(path.name for path in tmp_path.iterdir()) == ["scripts"]
+
+
+def test_an_unforeseen_import_error_is_one_line_naming_file_record_and_reason(
+    runner, session, monkeypatch
+):
+    """Not a 99-line traceback (issue 19, L6); `signpost --debug import` shows that."""
+    from importers import pipeline
+
+    def broken(_importer, item):
+        raise KeyError("phones")
+
+    monkeypatch.setattr(pipeline.Importer, "add", broken)
+    result = runner.invoke(
+        args=["import", "careplace", str(DATA / "careplace" / "lambeth.csv"), "--silent"]
+    )
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert result.output.startswith("Error: Nothing was imported from lambeth.csv near ")
+    assert "unexpected KeyError: 'phones'" in result.output
+    assert count_services(session) == 0
+
+
+def test_an_unwritable_report_is_a_sentence(runner, session, tmp_path):
+    report = tmp_path / "no-such-folder" / "problems.csv"
+    path = str(DATA / "careplace" / "lambeth.csv")
+    result = runner.invoke(args=["import", "careplace", path, "--silent", "--report", report])
+    assert result.exit_code == 1
+    assert "Error: Imported, but the report could not be written to" in result.output
+    assert "Traceback" not in result.output
