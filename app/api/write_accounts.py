@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import jsonify
+from flask import g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -99,11 +99,13 @@ class Tokens(MethodView):
 @blp.route("/tokens/<token_id>")
 class TokenById(MethodView):
     @blp.response(204)
+    @blp.alt_response(403, schema=ErrorSchema, description="A read token revoking a write token")
     @blp.alt_response(404, schema=ErrorSchema, description="No such token of yours")
     @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
     @blp.doc(security=SECURITY)
     def delete(self, token_id):
-        """Revoke one of your API tokens"""
+        """Revoke one of your API tokens (a write token needs a write token to revoke it)"""
         db = get_session()
-        revoke_token(db, require_uuid(token_id), api_account("read"))
+        account = api_account("read")
+        revoke_token(db, require_uuid(token_id), account, g.token_scope)
         db.commit()

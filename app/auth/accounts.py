@@ -16,6 +16,7 @@ from app.models.accounts import ROLES, Account, AccountOrganization
 
 from .passwords import hash_password, needs_rehash, password_problem, verify_password
 from .ratelimit import SIGN_IN, check_limit, clear_events, record_event
+from .tokens import revoke_all_tokens
 
 SIGN_IN_FAILED = "The email address or password is not right."
 
@@ -105,11 +106,14 @@ def authenticate(
     return account
 
 
-def set_password(account: Account, password: str) -> None:
-    """A new password (which also signs the account out of every other session)."""
+def set_password(session: Session, account: Account, password: str) -> None:
+    """A new password. It ends every session and revokes every API token of the account:
+    a password changed because it leaked must not leave what it opened still open."""
     if problem := password_problem(password):
         raise Unprocessable(f"That password is too short. {problem}", {"password": [problem]})
     account.password_hash = hash_password(password)
+    account.session_version = (account.session_version or 0) + 1
+    revoke_all_tokens(session, account)
 
 
 def organization_ids(session: Session, account: Account) -> set[str]:

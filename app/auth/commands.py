@@ -89,10 +89,10 @@ def create_user(email, role, organizations, trusted, password_stdin, no_password
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def set_user_password(email: str, password_stdin: bool) -> None:
-    """Set someone's password (signing them out everywhere)."""
+    """Set someone's password (signing them out everywhere, revoking their API tokens)."""
     password = read_password(password_stdin)
     with transaction() as session:
-        set_password(require_account(session, email), password)
+        set_password(session, require_account(session, email), password)
         click.echo(f"Set a new password for {email}.")
 
 

@@ -77,10 +77,16 @@ def sign_in_session(account: Account) -> None:
     session["auth"] = session_fingerprint(account)
 
 
+def sign_out_everywhere(account: Account) -> None:
+    """End every session of the account: the cookies they hold stop matching."""
+    account.session_version = (account.session_version or 0) + 1
+
+
 def session_fingerprint(account: Account) -> str:
-    """Changes when the password does, which signs out every other session."""
+    """Changes when the password or the session version does (signing out, a new
+    password), which signs out every session signed in before."""
     key = current_app.config["SECRET_KEY"].encode()
-    message = f"{account.id}:{account.password_hash}".encode()
+    message = f"{account.id}:{account.password_hash}:{account.session_version or 0}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 

@@ -13,7 +13,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound, Unprocessable
+from app.errors import Forbidden, NotFound, Unprocessable
 from app.models import new_id
 from app.models.accounts import TOKEN_SCOPES, Account, ApiToken
 
@@ -54,14 +54,30 @@ def find_token(session: Session, plain: str) -> ApiToken | None:
     return row
 
 
-def revoke_token(session: Session, token_id: str, account: Account | None = None) -> ApiToken:
-    """Revoke a token (only the account's own when `account` is given)."""
+def revoke_token(
+    session: Session, token_id: str, account: Account | None = None, scope: str = "write"
+) -> ApiToken:
+    """Revoke a token (only the account's own when `account` is given). A read token
+    (`scope` of the token asking) may revoke read tokens only: a leaked read token must
+    not let its holder cut off the account's write clients."""
     row = session.get(ApiToken, token_id)
     if row is None or (account is not None and row.account_id != account.id):
         raise NotFound(f"No API token with id '{token_id}'.")
+    if row.scope == "write" and scope != "write":
+        raise Forbidden("A read-only API token cannot revoke a write token; use a write token.")
     if row.revoked_at is None:
         row.revoked_at = dt.datetime.now(dt.UTC)
     return row
+
+
+def revoke_all_tokens(session: Session, account: Account) -> int:
+    """Revoke every live token of the account; how many were revoked."""
+    now = dt.datetime.now(dt.UTC)
+    live = select(ApiToken).where(ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None))
+    rows = list(session.scalars(live))
+    for row in rows:
+        row.revoked_at = now
+    return len(rows)
 
 
 def list_tokens(session: Session, account: Account) -> list[ApiToken]:

@@ -27,7 +27,13 @@ from flask import (
 
 from app.auth.accounts import authenticate, organizations_of
 from app.auth.csrf import check_csrf, rotate_csrf
-from app.auth.current import client_ip, own_organizations, session_account, sign_in_session
+from app.auth.current import (
+    client_ip,
+    own_organizations,
+    session_account,
+    sign_in_session,
+    sign_out_everywhere,
+)
 from app.auth.permissions import is_staff, require_may_edit
 from app.auth.ratelimit import TooManyRequests
 from app.auth.setup import flag
@@ -115,6 +121,9 @@ def sign_in():
 
 @blp.post("/sign-out")
 def sign_out():
+    if g.account is not None:  # the cookie, even if copied or replayed, is over
+        sign_out_everywhere(g.account)
+        get_session().commit()
     session.clear()
     rotate_csrf()
     flash("You have signed out.", "info")
