@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -85,10 +86,17 @@ def signed_in(view):
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site (never //evil.example)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("web_account.home")
+    """Only a path on this site, else the account page. Browsers drop tabs and newlines
+    from a URL and read a backslash as a slash, so "/%09/evil.example" and a slash then a
+    backslash mean //evil.example: a target with any of those, a space or a control
+    character (CR/LF cannot go in a Location header), or a scheme or host, is refused."""
+    home = url_for("web_account.home")
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return home
+    if any(ch.isspace() or ch == "\\" or not ch.isprintable() for ch in target):
+        return home
+    parts = urlsplit(target)
+    return home if parts.scheme or parts.netloc else target
 
 
 @blp.route("/sign-in", methods=["GET", "POST"])
