@@ -13,7 +13,7 @@ from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.api.responses import require_uuid
+from app.api.responses import errors, require_uuid
 from app.api.staff import staff_write
 from app.auth.accounts import authenticate, get_account, organization_ids
 from app.auth.current import api_account, client_ip
@@ -27,7 +27,6 @@ from schemas.accounts import (
     TokenRequestArgs,
     TokenSchema,
 )
-from schemas.page import ErrorSchema
 
 blp = Blueprint("accounts", __name__, description="Accounts and API tokens.")
 SECURITY = [{"bearerAuth": []}]
@@ -42,7 +41,7 @@ def account_body(account) -> dict:
 @blp.route("/me")
 class Me(MethodView):
     @blp.response(200, AccountSchema)
-    @blp.alt_response(401, schema=ErrorSchema, description="No valid API token")
+    @errors(blp, {401: "No valid API token"})
     @blp.doc(security=SECURITY)
     def get(self):
         """The account behind the token: its role and the organisations it may edit"""
@@ -53,8 +52,7 @@ class Me(MethodView):
 class AccountById(MethodView):
     @blp.arguments(AccountPatchArgs)
     @blp.response(200, AccountSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="Not allowed for your role")
-    @blp.alt_response(404, schema=ErrorSchema, description="No account with that id")
+    @errors(blp, {403: "Not allowed for your role", 404: "No account with that id"})
     @blp.doc(security=SECURITY)
     def patch(self, args, account_id):
         """Mark an editor trusted (moderators), or change a role or deactivate (admins)"""
@@ -71,8 +69,7 @@ class AccountById(MethodView):
 class Tokens(MethodView):
     @blp.arguments(TokenRequestArgs)
     @blp.response(201, NewTokenSchema)
-    @blp.alt_response(401, schema=ErrorSchema, description="Wrong email or password")
-    @blp.alt_response(429, schema=ErrorSchema, description="Too many failed attempts")
+    @errors(blp, {401: "Wrong email or password", 429: "Too many failed attempts"})
     def post(self, args):
         """Create an API token with your email and password (the token is shown once)"""
         db = get_session()
@@ -98,8 +95,7 @@ class Tokens(MethodView):
 @blp.route("/tokens/<token_id>")
 class TokenById(MethodView):
     @blp.response(204)
-    @blp.alt_response(404, schema=ErrorSchema, description="No such token of yours")
-    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    @errors(blp, {404: "No such token of yours", 422: "The id is not a UUID"})
     @blp.doc(security=SECURITY)
     def delete(self, token_id):
         """Revoke one of your API tokens"""
