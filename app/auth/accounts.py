@@ -10,11 +10,10 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from app.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from app.models import Organization, new_id
 from app.models.accounts import ROLES, Account, AccountOrganization
-
-from .passwords import hash_password, needs_rehash, password_problem, verify_password
 
 SIGN_IN_FAILED = "The email address or password is not right."
 

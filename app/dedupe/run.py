@@ -20,6 +20,10 @@ from sqlalchemy.orm import Session
 
 from app import search
 from app.db import widen_cache
+from app.dedupe.publishing import ClusterPublisher, record_clusters
+from app.dedupe.state import State, chunks, human_decisions, load_state
+from app.dedupe.stored_index import StoredIndex
+from app.dedupe.summaries import update_summaries
 from app.geo.areas import assign_boroughs
 from app.geo.locations import locations_of
 from app.matching import (
@@ -33,11 +37,6 @@ from app.matching import (
 )
 from app.models import MatchDecision, MatchReview
 from app.models.base import new_id
-
-from .publishing import ClusterPublisher, record_clusters
-from .state import State, chunks, human_decisions, load_state
-from .stored_index import StoredIndex
-from .summaries import update_summaries
 
 FULL_RUN_SHARE = 0.3  # above this share of changed records, matching from scratch is faster
 

@@ -13,9 +13,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from app.export.serialise import Plan, make_plan
 from app.models import Service
-
-from .serialise import Plan, make_plan
 
 Row = dict[str, Any]
 DAY_NAMES = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat"}

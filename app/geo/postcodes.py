@@ -4,23 +4,35 @@ postcode directory (ONSPD, Code-Point Open) into the `postcode` table."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app import generation
 from app.models import Postcode
-from app.search import generation
+from app.records.normalise.postcodes import normalise_postcode, outward_code
 from app.search.places import Point
-from importers.normalise.postcodes import normalise_postcode, outward_code
-from importers.postcodes import PostcodeRow
 
 BATCH_SIZE = 5000
 
 
 class UnknownPostcode(ValueError):
     """The text is not a postcode, or not one the directory knows."""
+
+
+@dataclass(frozen=True, slots=True)
+class PostcodeRow:
+    """One row of a postcode directory, as the readers in importers/readers/postcodes.py
+    yield it and `load_postcodes` writes it."""
+
+    postcode: str  # "SW1A 1AA"
+    latitude: float
+    longitude: float
+    admin_district: str | None  # local authority GSS code, e.g. E09000007
+    admin_ward: str | None  # ward GSS code
 
 
 def locate_postcode(session: Session, text: str) -> Point:

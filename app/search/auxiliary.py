@@ -15,9 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, column, delete, select, table, text
 from sqlalchemy.orm import Session
 
-from app.bulk_insert import insert_rows
-
-from .words import suggestion_keys, vocabulary_words
+from app.records.bulk_insert import insert_rows
+from app.search.words import suggestion_keys, vocabulary_words
 
 word_table = table("service_search_word", column("word"))
 suggestion_table = table(

@@ -6,11 +6,10 @@ from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
 from app.models import Attribute, Organization, Service, TaxonomyTerm
+from app.search.auxiliary import add_term_suggestions, add_vocabulary, replace_service_suggestions
+from app.search.place_index import refresh_place_index
+from app.search.words import strip_accents, vocabulary_words
 from app.taxonomy import term_keywords
-
-from .auxiliary import add_term_suggestions, add_vocabulary, replace_service_suggestions
-from .place_index import refresh_place_index
-from .words import strip_accents, vocabulary_words
 
 CHUNK = 500
 

@@ -36,8 +36,7 @@ from app.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-
-from .place_tables import area_index, venue_index
+from app.search.place_tables import area_index, venue_index
 
 WEEKDAYS = {
     "monday": "MO",

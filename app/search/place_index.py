@@ -26,11 +26,10 @@ from typing import Any
 from sqlalchemy import Select, bindparam, case, delete, exists, select
 from sqlalchemy.orm import Session
 
-from app.bulk_insert import insert_rows
 from app.models import Location, Schedule, Service, ServiceArea, ServiceAtLocation
-
-from . import filters
-from .place_tables import area_index, venue_index
+from app.records.bulk_insert import insert_rows
+from app.search import filters
+from app.search.place_tables import area_index, venue_index
 
 # Services per refresh. SQLite probes an index for every id of an IN list, so larger is
 # cheaper (fewer statements); with 500 ids PostgreSQL's default costs prefer scanning all

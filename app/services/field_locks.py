@@ -38,9 +38,8 @@ from app.models import (
     new_id,
 )
 from app.models.accounts import ChangeRequest, FieldLock
-
-from .editing import CREATED, DELETED
-from .resources import load_row, owners, row_values
+from app.resources import load_row, owners, row_values
+from app.services.editing import CREATED, DELETED
 
 Data = dict[str, Any]
 

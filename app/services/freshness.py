@@ -20,15 +20,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.auth.permissions import require_may_edit
 from app.errors import NotFound
 from app.models import Location, Organization, Service, ServiceAtLocation, new_id
 from app.models.accounts import Account, AccountOrganization, FollowUp
 from app.models.mail import MailMessage, MailSuppression
 from app.models.review import REVIEW_ACTIONS, ReviewLink, ReviewState
-
-from .editing import LIVE_SERVICE_STATUSES, Change, apply_change
-from .resources import row_values
+from app.resources import row_values
+from app.services.editing import LIVE_SERVICE_STATUSES, Change, apply_change
+from app.services.permissions import require_may_edit
 
 UNKNOWN_BOROUGH = "unknown"
 STALE_REASON = "stale"
