@@ -27,7 +27,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.dedupe.state import State, chunks, source_records
+from app.chunks import chunks
+from app.dedupe.state import State, source_records
 from app.matching import MatchResult, survive
 from app.models import (
     Location,

@@ -19,9 +19,10 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from app import search
+from app.chunks import chunks
 from app.db import widen_cache
 from app.dedupe.publishing import ClusterPublisher, record_clusters
-from app.dedupe.state import State, chunks, human_decisions, load_state
+from app.dedupe.state import State, human_decisions, load_state
 from app.dedupe.stored_index import StoredIndex
 from app.dedupe.summaries import update_summaries
 from app.geo.areas import assign_boroughs
@@ -190,8 +191,8 @@ def _store_review(
                 "found_at": now,
             }
         )
-    for start in range(0, len(rows), 1000):
-        session.execute(insert(MatchReview), rows[start : start + 1000])
+    for chunk in chunks(rows, 1000):
+        session.execute(insert(MatchReview), chunk)
 
 
 def _kept_reviews(

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.chunks import chunks
 from app.models import KeptId, stable_id
 from app.records.bulk_insert import insert_rows
 
@@ -168,8 +169,7 @@ class IdClaims:
 
     def _holders(self, ids: list[str]) -> dict[str, str]:
         held: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in chunks(ids):
             query = select(KeptId.id, KeptId.holder).where(KeptId.id.in_(chunk))
             held.update(dict(self.session.execute(query).all()))
         return held

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from app.chunks import chunks
 from app.models import (
     Accessibility,
     Address,
@@ -162,8 +163,8 @@ class Publisher:
             (table.organization_id, rows.ids(Organization)),
             (table.id, rows.ids(OrganizationIdentifier)),
         ):
-            for start in range(0, len(ids), 500):
-                self.session.execute(delete(table).where(column.in_(ids[start : start + 500])))
+            for chunk in chunks(ids):
+                self.session.execute(delete(table).where(column.in_(chunk)))
 
     def _upsert(self, model: type, rows: list[Data], existing: set[str] | None = None) -> None:
         """Insert the new rows, update the others (`existing`: the ids already there).

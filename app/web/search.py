@@ -26,6 +26,7 @@ from app.models import Service
 from app.search.places import Point
 from app.services.services import ServiceFilters, list_services, locate
 from app.web.present import Listing, describe
+from app.weekdays import WEEKDAY_NAMES
 
 # What a person might say, and the built-in taxonomy term it means.
 NEEDS: tuple[tuple[str, str], ...] = (
@@ -53,7 +54,7 @@ PROXIMITIES: tuple[tuple[int, str], ...] = (
     (5000, "5 km"),
 )
 DEFAULT_PROXIMITY = 2000
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = WEEKDAY_NAMES
 PER_PAGE = 10
 MAX_SHORTLIST = 20
 SEARCH_FIELDS = ("postcode", "taxonomy_term", "search")

@@ -34,6 +34,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from app import search
+from app.chunks import chunks
 from app.db import widen_cache
 from app.dedupe import DedupeReport, lock_dedupe, run_dedupe
 from app.dedupe.state import needs_matching
@@ -452,12 +453,11 @@ class Importer:
         """The services of these withdrawn records that no active record still lists (a
         merged service stays while another source lists it)."""
         found: set[str] = set()
-        for start in range(0, len(gone), 500):
-            chunk = gone[start : start + 500]
+        for chunk in chunks(gone):
             query = select(SourceRecord.service_id).where(SourceRecord.id.in_(chunk))
             found |= {service_id for service_id in self.session.scalars(query) if service_id}
         listed: set[str] = set()
-        for chunk in (sorted(found)[i : i + 500] for i in range(0, len(found), 500)):
+        for chunk in chunks(sorted(found)):
             query = select(SourceRecord.service_id).where(
                 SourceRecord.service_id.in_(chunk), SourceRecord.status == "active"
             )

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from app.weekdays import DAY_CODES, WEEKDAY_NAMES
 from importers.readers.hsds_json import DEFAULT_PER_PAGE, Fetch, checked_services
 from importers.readers.record import Record, RecordError
 from importers.readers.tabular import DEFAULT_SIZE_LIMIT
@@ -67,8 +68,8 @@ SCHEDULE_FIELDS = (
     "attending_type", "notes",
 )  # fmt: skip
 
-DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAYS = DAY_CODES
+WEEKDAYS = WEEKDAY_NAMES
 _DAY_NAMES = {
     name: code for code, day in zip(DAYS, WEEKDAYS, strict=True) for name in (day, day[:3])
 } | {

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+from app.weekdays import DAY_CODES
+
+_DAYS = DAY_CODES
 _DAY_RES = {
     "MO": re.compile(r"mon(?:day)?s?"),
     "TU": re.compile(r"tue(?:s(?:day)?)?s?"),
