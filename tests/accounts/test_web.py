@@ -122,6 +122,15 @@ def test_repeated_failures_are_rate_limited(browser, jo_web):
     assert "Too many attempts" in page(response)
 
 
+def test_failures_from_another_address_do_not_lock_jo_out(browser, jo_web):
+    elsewhere = {"environ_base": {"REMOTE_ADDR": "203.0.113.66"}}
+    for _ in range(6):
+        sign_in(browser, password="not my password", **elsewhere)
+    assert sign_in(browser, **elsewhere).status_code == 429
+    response = sign_in(browser, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert response.status_code == 302
+
+
 def test_my_organisation_lists_its_services_with_edit_and_confirm(browser, jo_web):
     sign_in(browser)
     html = page(browser.get("/account/"))
