@@ -55,11 +55,15 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "SIGNPOST_RATE_LIMIT_SEARCH": (
         "300/minute",
-        "Searches per client (IP address, or API token's account) and worker; empty: none",
+        "Searches per client (IP address, or API token's account); empty: none",
     ),
     "SIGNPOST_RATE_LIMIT_WRITE": (
         "60/minute",
-        "Writes (POST/PUT/PATCH/DELETE) per client and worker; empty: none",
+        "Writes (POST/PUT/PATCH/DELETE) per client; empty: none",
+    ),
+    "SIGNPOST_RATE_LIMIT_STORAGE_URL": (
+        "memory://",
+        "Where rate limits count: memory:// (each worker apart) or redis://host:6379/0 (shared)",
     ),
     "SIGNPOST_SMTP_URL": (
         "",

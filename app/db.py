@@ -35,7 +35,7 @@ from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.json_text import dump_json
+from app.records.json_text import dump_json
 
 log = logging.getLogger(__name__)
 REPLICA_RETRY_SECONDS = 30
@@ -86,7 +86,7 @@ def first_line(exc: BaseException) -> str:
 def make_engine(url: str, read_only: bool = False, **kwargs: Any) -> Engine:
     """Create an engine; for SQLite, switch on foreign keys and WAL on every connection;
     for PostgreSQL, switch off JIT compilation. `read_only` refuses writes (a replica).
-    JSON columns take app.json_text.JSONText as already serialised."""
+    JSON columns take app.records.json_text.JSONText as already serialised."""
     kwargs.setdefault("json_serializer", dump_json)  # stores JSONText as it is
     kwargs.setdefault("hide_parameters", True)  # no personal data in logged errors
     if url.startswith("sqlite"):

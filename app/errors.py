@@ -120,7 +120,7 @@ def _handle_database_error(exc: Exception) -> ResponseReturnValue:
 
 def unavailable_response() -> Response:
     """503 with Retry-After: a page for a browser, the error format for an API client."""
-    from app.web.search import prefers_html  # the web package imports this module
+    from app.http import prefers_html  # app.http imports this module (via nul_characters)
 
     if prefers_html():
         html = render_template("unavailable.html", message=DATABASE_UNAVAILABLE)

@@ -9,7 +9,7 @@ import time
 
 from flask import Flask, Response, g, request
 
-from .nul_characters import refuse_nul_characters
+from app.nul_characters import refuse_nul_characters
 
 access_log = logging.getLogger("signpost.access")
 
@@ -20,6 +20,12 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def prefers_html() -> bool:
+    """True when the client would rather have a page than JSON (a browser's Accept)."""
+    accept = request.accept_mimetypes
+    return accept.best_match(["application/json", "text/html"]) == "text/html"
 
 
 def register_http(app: Flask) -> None:

@@ -162,7 +162,7 @@ def test_an_unforeseen_import_error_is_one_line_naming_file_record_and_reason(
     runner, session, monkeypatch
 ):
     """Not a 99-line traceback (issue 19, L6); `signpost --debug import` shows that."""
-    from importers import pipeline
+    from importers.pipeline import run as pipeline
 
     def broken(_importer, item):
         raise KeyError("phones")

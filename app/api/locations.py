@@ -3,12 +3,10 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.api.responses import errors, object_response, require_uuid
 from app.db import get_read_session
 from app.services.locations import get_location
 from schemas.location import LocationSchema
-from schemas.page import ErrorSchema
-
-from .responses import object_response, require_uuid
 
 blp = Blueprint("locations", __name__, url_prefix="/locations", description="Locations")
 
@@ -16,8 +14,7 @@ blp = Blueprint("locations", __name__, url_prefix="/locations", description="Loc
 @blp.route("/<location_id>")
 class LocationById(MethodView):
     @blp.response(200, LocationSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description="No location with that id")
-    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    @errors(blp, {404: "No location with that id", 422: "The id is not a UUID"})
     def get(self, location_id):
         """One location with its addresses, phones, schedules and accessibility"""
         location = get_location(get_read_session(), require_uuid(location_id))

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.api.responses import errors, object_response, page_response, require_uuid
 from app.db import get_read_session
 from app.services.organizations import get_organization, list_organizations
 from schemas.organization import (
@@ -11,9 +12,7 @@ from schemas.organization import (
     OrganizationSchema,
     OrganizationWithServicesSchema,
 )
-from schemas.page import ErrorSchema, OrganizationArgs, OrganizationListArgs, page_of
-
-from .responses import object_response, page_response, require_uuid
+from schemas.page import OrganizationArgs, OrganizationListArgs, page_of
 
 blp = Blueprint("organizations", __name__, url_prefix="/organizations", description="Organizations")
 
@@ -22,7 +21,7 @@ blp = Blueprint("organizations", __name__, url_prefix="/organizations", descript
 class Organizations(MethodView):
     @blp.arguments(OrganizationListArgs, location="query")
     @blp.response(200, page_of(OrganizationSchema, "OrganizationPage", OrganizationDetailSchema))
-    @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+    @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """A page of organizations"""
         full = args["full"] or args["full_service"]
@@ -37,8 +36,7 @@ class Organizations(MethodView):
 class OrganizationById(MethodView):
     @blp.arguments(OrganizationArgs, location="query")
     @blp.response(200, OrganizationFullSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description="No organization with that id")
-    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    @errors(blp, {404: "No organization with that id", 422: "The id is not a UUID"})
     def get(self, args, organization_id):
         """One organization with its locations and services (full_service: fully nested)"""
         organization = get_organization(

@@ -6,15 +6,14 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.api.responses import errors, page_response
+from app.api.staff import staff_write
 from app.auth.current import api_account
-from app.auth.permissions import require_staff
 from app.db import get_session
 from app.dedupe.review import decide, review_page
+from app.services.permissions import require_staff
 from schemas.dedupe import DedupeReportSchema, MatchDecisionArgs, ReviewItemSchema
-from schemas.page import ErrorSchema, PageArgs, page_of
-
-from .responses import page_response
-from .staff import staff_write
+from schemas.page import PageArgs, page_of
 
 blp = Blueprint(
     "review",
@@ -28,8 +27,7 @@ SECURITY = [{"bearerAuth": []}]
 class ReviewQueue(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(ReviewItemSchema, "ReviewPage"))
-    @blp.alt_response(401, schema=ErrorSchema, description="No valid API token")
-    @blp.alt_response(403, schema=ErrorSchema, description="Not a moderator")
+    @errors(blp, {401: "No valid API token", 403: "Not a moderator"})
     @blp.doc(security=SECURITY)
     def get(self, args):
         """Possible matches, strongest first, each with both records and the score's reasons"""
@@ -42,9 +40,7 @@ class ReviewQueue(MethodView):
 class ReviewDecisions(MethodView):
     @blp.arguments(MatchDecisionArgs)
     @blp.response(201, DedupeReportSchema)
-    @blp.alt_response(401, schema=ErrorSchema, description="No valid API token")
-    @blp.alt_response(403, schema=ErrorSchema, description="Not a moderator")
-    @blp.alt_response(404, schema=ErrorSchema, description="No such source record")
+    @errors(blp, {401: "No valid API token", 403: "Not a moderator", 404: "No such source record"})
     @blp.doc(security=SECURITY)
     def post(self, args):
         """Decide that two source records are one service (must_link) or not (cannot_link)

@@ -3,13 +3,12 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.api.responses import errors, object_response, page_response, require_uuid
+from app.api.services import filters_from
 from app.db import get_read_session
 from app.services.services import get_service_at_location, list_service_at_locations
-from schemas.page import ErrorSchema, ServiceAtLocationListArgs, page_of
+from schemas.page import ServiceAtLocationListArgs, page_of
 from schemas.service import ServiceAtLocationFullSchema, ServiceAtLocationListSchema
-
-from .responses import object_response, page_response, require_uuid
-from .services import filters_from
 
 blp = Blueprint(
     "service_at_locations",
@@ -26,7 +25,7 @@ class ServiceAtLocations(MethodView):
         200,
         page_of(ServiceAtLocationListSchema, "ServiceAtLocationPage", ServiceAtLocationFullSchema),
     )
-    @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+    @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """A page of service_at_locations, filtered like /services; with a place, nearest first
 
@@ -45,8 +44,7 @@ class ServiceAtLocations(MethodView):
 @blp.route("/<sal_id>")
 class ServiceAtLocationById(MethodView):
     @blp.response(200, ServiceAtLocationFullSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description="No service_at_location with that id")
-    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    @errors(blp, {404: "No service_at_location with that id", 422: "The id is not a UUID"})
     def get(self, sal_id):
         """One service_at_location with its location and full service"""
         sal = get_service_at_location(get_read_session(), require_uuid(sal_id))

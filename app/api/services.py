@@ -4,21 +4,21 @@ from flask import redirect, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.db import get_read_session
-from app.dedupe.review import alias_of, service_provenance
-from app.services.services import ServiceFilters, get_service, list_services
-from schemas.dedupe import ProvenanceSchema
-from schemas.page import ErrorSchema, ServiceListArgs, page_of
-from schemas.service import ServiceListSchema, ServiceMinimalSchema, ServiceSchema
-
-from .responses import (
+from app.api.responses import (
     CONDITIONAL_HEADERS,
     conditional_response,
+    errors,
     object_response,
     optional_str,
     page_response,
     require_uuid,
 )
+from app.db import get_read_session
+from app.dedupe.review import alias_of, service_provenance
+from app.services.services import ServiceFilters, get_service, list_services
+from schemas.dedupe import ProvenanceSchema
+from schemas.page import ServiceListArgs, page_of
+from schemas.service import ServiceListSchema, ServiceMinimalSchema, ServiceSchema
 
 blp = Blueprint("services", __name__, url_prefix="/services", description="Services")
 
@@ -63,7 +63,7 @@ class Services(MethodView):
     @blp.response(
         200, page_of(ServiceListSchema, "ServicePage", ServiceMinimalSchema, ServiceSchema)
     )
-    @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+    @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """A page of services, filtered; with a postcode or lat/lon, nearest first
 
@@ -88,8 +88,7 @@ class ServiceById(MethodView):
     @blp.response(200, ServiceSchema, headers=CONDITIONAL_HEADERS)
     @blp.alt_response(301, description="Merged into another service: Location is its URL")
     @blp.alt_response(304, description="Unchanged since If-None-Match/If-Modified-Since")
-    @blp.alt_response(404, schema=ErrorSchema, description="No service with that id")
-    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    @errors(blp, {404: "No service with that id", 422: "The id is not a UUID"})
     def get(self, service_id):
         """One fully nested service (with ETag and Last-Modified, for sync)
 
@@ -116,8 +115,7 @@ def merged_redirect(service_id: str):
 @blp.route("/<service_id>/provenance")
 class ServiceProvenance(MethodView):
     @blp.response(200, ProvenanceSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description="No service with that id")
-    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    @errors(blp, {404: "No service with that id", 422: "The id is not a UUID"})
     def get(self, service_id):
         """Where a service's data came from (not HSDS)
 

@@ -4,9 +4,9 @@ from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.api.responses import errors
 from app.db import get_read_session
 from app.search import suggest
-from schemas.page import ErrorSchema
 from schemas.search import SuggestArgs, SuggestionSchema, SuggestionsSchema
 
 blp = Blueprint("suggest", __name__, url_prefix="/suggest", description="Search suggestions")
@@ -16,7 +16,7 @@ blp = Blueprint("suggest", __name__, url_prefix="/suggest", description="Search 
 class Suggest(MethodView):
     @blp.arguments(SuggestArgs, location="query")
     @blp.response(200, SuggestionsSchema)
-    @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+    @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """Completions of a partly typed search: taxonomy term names, then service names
 

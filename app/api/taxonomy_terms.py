@@ -3,12 +3,11 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.api.responses import errors, object_response, optional_str, page_response, require_uuid
 from app.db import get_read_session
 from app.services.taxonomies import get_taxonomy_term, list_taxonomy_terms
-from schemas.page import ErrorSchema, TaxonomyTermListArgs, page_of
+from schemas.page import TaxonomyTermListArgs, page_of
 from schemas.taxonomy import TaxonomyTermSchema
-
-from .responses import object_response, optional_str, page_response, require_uuid
 
 blp = Blueprint(
     "taxonomy_terms", __name__, url_prefix="/taxonomy_terms", description="Taxonomy terms"
@@ -19,7 +18,7 @@ blp = Blueprint(
 class TaxonomyTerms(MethodView):
     @blp.arguments(TaxonomyTermListArgs, location="query")
     @blp.response(200, page_of(TaxonomyTermSchema, "TaxonomyTermPage"))
-    @blp.alt_response(422, schema=ErrorSchema, description="A query parameter is invalid")
+    @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """A page of taxonomy terms (top_only: no parent; parent_id: children of one term)"""
         page = list_taxonomy_terms(
@@ -37,8 +36,7 @@ class TaxonomyTerms(MethodView):
 @blp.route("/<term_id>")
 class TaxonomyTermById(MethodView):
     @blp.response(200, TaxonomyTermSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description="No taxonomy term with that id")
-    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    @errors(blp, {404: "No taxonomy term with that id", 422: "The id is not a UUID"})
     def get(self, term_id):
         """One taxonomy term"""
         term = get_taxonomy_term(get_read_session(), require_uuid(term_id))

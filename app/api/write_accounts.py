@@ -1,8 +1,8 @@
 """Accounts and API tokens for machine clients.
 
 `POST /tokens` exchanges an email and password for a token (shown once; stored as its
-sha256), rate-limited like signing in: 5 failures per 15 minutes per account and per
-IP address, then 429 with Retry-After.
+sha256), rate-limited like signing in (app/ratelimit.py): 5 failures per 15 minutes for one
+account from one address, 30 from one address, then 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from flask import g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.api.responses import errors, require_uuid
+from app.api.staff import staff_write
 from app.auth.accounts import authenticate, get_account, organization_ids
-from app.auth.current import api_account, client_ip
-from app.auth.permissions import require_admin
+from app.auth.current import api_account
 from app.auth.tokens import create_token, list_tokens, revoke_token
 from app.db import get_session
+from app.services.permissions import require_admin
 from schemas.accounts import (
     AccountPatchArgs,
     AccountSchema,
@@ -25,10 +27,6 @@ from schemas.accounts import (
     TokenRequestArgs,
     TokenSchema,
 )
-from schemas.page import ErrorSchema
-
-from .responses import require_uuid
-from .staff import staff_write
 
 blp = Blueprint("accounts", __name__, description="Accounts and API tokens.")
 SECURITY = [{"bearerAuth": []}]
@@ -43,7 +41,7 @@ def account_body(account) -> dict:
 @blp.route("/me")
 class Me(MethodView):
     @blp.response(200, AccountSchema)
-    @blp.alt_response(401, schema=ErrorSchema, description="No valid API token")
+    @errors(blp, {401: "No valid API token"})
     @blp.doc(security=SECURITY)
     def get(self):
         """The account behind the token: its role and the organisations it may edit"""
@@ -54,8 +52,7 @@ class Me(MethodView):
 class AccountById(MethodView):
     @blp.arguments(AccountPatchArgs)
     @blp.response(200, AccountSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="Not allowed for your role")
-    @blp.alt_response(404, schema=ErrorSchema, description="No account with that id")
+    @errors(blp, {403: "Not allowed for your role", 404: "No account with that id"})
     @blp.doc(security=SECURITY)
     def patch(self, args, account_id):
         """Mark an editor trusted (moderators), or change a role or deactivate (admins)"""
@@ -72,16 +69,12 @@ class AccountById(MethodView):
 class Tokens(MethodView):
     @blp.arguments(TokenRequestArgs)
     @blp.response(201, NewTokenSchema)
-    @blp.alt_response(401, schema=ErrorSchema, description="Wrong email or password")
-    @blp.alt_response(429, schema=ErrorSchema, description="Too many failed attempts")
+    @errors(blp, {401: "Wrong email or password", 429: "Too many failed attempts"})
     def post(self, args):
         """Create an API token with your email and password (the token is shown once)"""
         db = get_session()
         now = dt.datetime.now(dt.UTC)
-        try:
-            account = authenticate(db, args["email"], args["password"], client_ip(), now)
-        finally:
-            db.commit()  # failures count even though the request fails
+        account = authenticate(db, args["email"], args["password"], now)
         row, plain = create_token(db, account, args["scope"], args.get("name"))
         db.commit()
         body = NewTokenSchema().dump(row) | {"token": plain}
@@ -99,9 +92,14 @@ class Tokens(MethodView):
 @blp.route("/tokens/<token_id>")
 class TokenById(MethodView):
     @blp.response(204)
-    @blp.alt_response(403, schema=ErrorSchema, description="A read token revoking a write token")
-    @blp.alt_response(404, schema=ErrorSchema, description="No such token of yours")
-    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    @errors(
+        blp,
+        {
+            403: "A read token revoking a write token",
+            404: "No such token of yours",
+            422: "The id is not a UUID",
+        },
+    )
     @blp.doc(security=SECURITY)
     def delete(self, token_id):
         """Revoke one of your API tokens (a write token needs a write token to revoke it)"""

@@ -11,8 +11,9 @@ from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.api.responses import errors, page_response, require_uuid
+from app.api.staff import staff_write
 from app.auth.current import api_account, client_ip, optional_api_account, own_organizations
-from app.auth.permissions import require_may_view
 from app.auth.setup import flag
 from app.db import get_session
 from app.services.claims import request_claim
@@ -27,6 +28,7 @@ from app.services.moderation import (
     reject,
     report_problem,
 )
+from app.services.permissions import require_may_view
 from schemas.accounts import (
     ChangeRequestDetailSchema,
     ChangeRequestListArgs,
@@ -36,12 +38,9 @@ from schemas.accounts import (
     PrivateContactListSchema,
     ReportArgs,
 )
-from schemas.page import ErrorSchema, PageArgs, page_of
+from schemas.page import PageArgs, page_of
 from schemas.taxonomy import MetadataSchema
 from schemas.write import ServiceWriteSchema
-
-from .responses import page_response, require_uuid
-from .staff import staff_write
 
 blp = Blueprint(
     "workflow",
@@ -62,7 +61,7 @@ def created(body: dict, status: int = 201):
 class ServiceHistory(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(MetadataSchema, "MetadataPage"))
-    @blp.alt_response(404, schema=ErrorSchema, description="No service with that id")
+    @errors(blp, {404: "No service with that id"})
     def get(self, args, service_id):
         """Every change to a service and its parts (HSDS metadata), newest first"""
         page = service_history(
@@ -74,9 +73,14 @@ class ServiceHistory(MethodView):
 @blp.route("/services/<service_id>/confirm")
 class ServiceConfirm(MethodView):
     @blp.response(200, ServiceWriteSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="Not your organisation's service")
-    @blp.alt_response(404, schema=ErrorSchema, description="No service with that id")
-    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    @errors(
+        blp,
+        {
+            403: "Not your organisation's service",
+            404: "No service with that id",
+            422: "The id is not a UUID",
+        },
+    )
     @blp.doc(security=SECURITY)
     def post(self, service_id):
         """Confirm a service still runs as listed (sets assured_date and assurer_email)"""
@@ -90,10 +94,13 @@ class ServiceConfirm(MethodView):
 class ServiceReports(MethodView):
     @blp.arguments(ReportArgs)
     @blp.response(202, ChangeRequestSchema)
-    @blp.alt_response(429, schema=ErrorSchema, description="Too many reports from this address")
-    @blp.alt_response(404, schema=ErrorSchema, description="No service with that id")
-    @blp.alt_response(
-        401, schema=ErrorSchema, description="An Authorization header, not a valid token"
+    @errors(
+        blp,
+        {
+            429: "Too many reports from this address",
+            404: "No service with that id",
+            401: "An Authorization header, not a valid token",
+        },
     )
     def post(self, args, service_id):
         """Report a problem with a listing (no account needed; a moderator follows it up)"""
@@ -114,9 +121,14 @@ class ServiceReports(MethodView):
 class OrganizationClaims(MethodView):
     @blp.arguments(ClaimArgs)
     @blp.response(201, ChangeRequestSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description="Already yours, or already asked")
-    @blp.alt_response(404, schema=ErrorSchema, description="No organization with that id")
-    @blp.alt_response(403, schema=ErrorSchema, description="A read-only token")
+    @errors(
+        blp,
+        {
+            409: "Already yours, or already asked",
+            404: "No organization with that id",
+            403: "A read-only token",
+        },
+    )
     @blp.doc(security=SECURITY)
     def post(self, args, organization_id):
         """Ask to manage an organisation (approved at once when your email domain is its
@@ -133,9 +145,14 @@ class OrganizationClaims(MethodView):
 @blp.route("/organizations/<organization_id>/contacts")
 class OrganizationContacts(MethodView):
     @blp.response(200, PrivateContactListSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="Not your organisation")
-    @blp.alt_response(404, schema=ErrorSchema, description="No organization with that id")
-    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    @errors(
+        blp,
+        {
+            403: "Not your organisation",
+            404: "No organization with that id",
+            422: "The id is not a UUID",
+        },
+    )
     @blp.doc(security=SECURITY)
     def get(self, organization_id):
         """All of an organisation's contacts, private ones too (its editors only)"""
@@ -168,9 +185,14 @@ class ChangeRequests(MethodView):
 @blp.route("/change_requests/<request_id>")
 class ChangeRequestById(MethodView):
     @blp.response(200, ChangeRequestDetailSchema)
-    @blp.alt_response(404, schema=ErrorSchema, description="No change request with that id")
-    @blp.alt_response(403, schema=ErrorSchema, description="Another editor's request")
-    @blp.alt_response(422, schema=ErrorSchema, description="The id is not a UUID")
+    @errors(
+        blp,
+        {
+            404: "No change request with that id",
+            403: "Another editor's request",
+            422: "The id is not a UUID",
+        },
+    )
     @blp.doc(security=SECURITY)
     def get(self, request_id):
         """One change request, with its diff against the object as it is now"""
@@ -190,9 +212,14 @@ def decide(request_id: str, decision, reason: str | None):
 class ChangeRequestApprove(MethodView):
     @blp.arguments(DecisionArgs)
     @blp.response(200, ChangeRequestSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description="Already decided, or cannot apply")
-    @blp.alt_response(404, schema=ErrorSchema, description="No change request with that id")
-    @blp.alt_response(403, schema=ErrorSchema, description="Moderators only")
+    @errors(
+        blp,
+        {
+            409: "Already decided, or cannot apply",
+            404: "No change request with that id",
+            403: "Moderators only",
+        },
+    )
     @blp.doc(security=SECURITY)
     def post(self, args, request_id):
         """Approve a change request: apply the edit, grant the claim (moderators)"""
@@ -203,9 +230,9 @@ class ChangeRequestApprove(MethodView):
 class ChangeRequestReject(MethodView):
     @blp.arguments(DecisionArgs)
     @blp.response(200, ChangeRequestSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description="Already decided")
-    @blp.alt_response(404, schema=ErrorSchema, description="No change request with that id")
-    @blp.alt_response(403, schema=ErrorSchema, description="Moderators only")
+    @errors(
+        blp, {409: "Already decided", 404: "No change request with that id", 403: "Moderators only"}
+    )
     @blp.doc(security=SECURITY)
     def post(self, args, request_id):
         """Reject a change request with a reason (moderators)"""

@@ -10,13 +10,11 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from app.auth.tokens import revoke_all_tokens
 from app.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from app.models import Organization, new_id
 from app.models.accounts import ROLES, Account, AccountOrganization
-
-from .passwords import hash_password, needs_rehash, password_problem, verify_password
-from .ratelimit import SIGN_IN, check_limit, clear_events, record_event
-from .tokens import revoke_all_tokens
 
 SIGN_IN_FAILED = "The email address or password is not right."
 
@@ -85,21 +83,14 @@ def require_account(session: Session, email: str) -> Account:
     return account
 
 
-def authenticate(
-    session: Session, email: str, password: str, ip: str | None, now: dt.datetime
-) -> Account:
-    """The account for these credentials. Failures are counted per account and per IP
-    (5 per 15 minutes, then 429); a success clears the account's count. The caller
-    commits either way, so failures are remembered."""
-    keys = [f"account:{normalise_email(email)}"] + ([f"ip:{ip}"] if ip else [])
-    check_limit(session, SIGN_IN, keys, now)
+def authenticate(session: Session, email: str, password: str, now: dt.datetime) -> Account:
+    """The account for these credentials. Failures are limited per (account, address)
+    and per address by app/ratelimit.py, before the password is even checked."""
     account = find_account(session, email)
     stored = account.password_hash if account is not None and account.active else None
     if not verify_password(password, stored):
-        record_event(session, SIGN_IN, keys, now)
         raise Unauthorized(SIGN_IN_FAILED)
     assert account is not None
-    clear_events(session, SIGN_IN, keys[0])
     if needs_rehash(account.password_hash or ""):
         account.password_hash = hash_password(password)
     account.last_sign_in_at = now

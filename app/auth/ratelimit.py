@@ -1,5 +1,6 @@
-"""Rate limits kept in the database, so they hold across processes and servers.
+"""The problem-report limit, kept in the database so it holds across processes and servers.
 
+(Searches, writes and sign-in failures are limited by Flask-Limiter: app/ratelimit.py.)
 Each counted attempt is a `rate_event` row (action, key, time). A limit is "at most
 `limit` events of this action for any of these keys within `window`"; over it, the
 caller gets a 429 whose Retry-After says when the oldest counted event expires.
@@ -26,7 +27,6 @@ class Limit:
     window: dt.timedelta
 
 
-SIGN_IN = Limit("sign_in_failure", 5, dt.timedelta(minutes=15))
 REPORT = Limit("report", 10, dt.timedelta(hours=1))
 
 
@@ -63,7 +63,3 @@ def record_event(session: Session, rule: Limit, keys: list[str], now: dt.datetim
     )
     session.add_all(RateEvent(id=new_id(), action=rule.action, key=key, at=now) for key in keys)
     session.flush()
-
-
-def clear_events(session: Session, rule: Limit, key: str) -> None:
-    session.execute(delete(RateEvent).where(RateEvent.action == rule.action, RateEvent.key == key))

@@ -29,25 +29,23 @@ from flask import (
 from app.auth.accounts import authenticate, organizations_of
 from app.auth.csrf import check_csrf, rotate_csrf
 from app.auth.current import (
-    client_ip,
     own_organizations,
     session_account,
     sign_in_session,
     sign_out_everywhere,
 )
-from app.auth.permissions import is_staff, require_may_edit
 from app.auth.ratelimit import TooManyRequests
 from app.auth.setup import flag
 from app.db import get_session
 from app.errors import NotFound, SignpostError, Unauthorized
 from app.models import Organization, Service
+from app.resources import row_values
 from app.services.claims import find_organizations, request_claim
 from app.services.editing import submit_change
 from app.services.freshness import confirm_service, is_flagged, last_seen, months_before
 from app.services.moderation import list_change_requests, needs_moderation
-from app.services.resources import row_values
-
-from .account_forms import SERVICE_FIELDS, changes_from, form_for, read_form
+from app.services.permissions import is_staff, require_may_edit
+from app.web.account_forms import SERVICE_FIELDS, changes_from, form_for, read_form
 
 blp = Blueprint("web_account", __name__, url_prefix="/account")
 CONFIRM_AFTER_MONTHS = 12
@@ -101,18 +99,16 @@ def safe_next(target: str | None) -> str:
 
 @blp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    error, status, retry_after = None, 200, None
+    error, status = None, 200
     email = request.form.get("email", "").strip()
     if request.method == "POST":
         db = get_session()
         try:
             account = authenticate(
-                db, email, request.form.get("password", ""), client_ip(), dt.datetime.now(dt.UTC)
+                db, email, request.form.get("password", ""), dt.datetime.now(dt.UTC)
             )
-        except (Unauthorized, TooManyRequests) as exc:
-            db.commit()  # remember the failure
-            error, status = exc.message, exc.code
-            retry_after = getattr(exc, "retry_after", None)
+        except Unauthorized as exc:
+            error, status = exc.message, exc.code  # app/ratelimit.py counts the 401
         else:
             db.commit()
             sign_in_session(account)
@@ -121,10 +117,7 @@ def sign_in():
     html = render_template(
         "account/sign_in.html", email=email, error=error, next=request.args.get("next", "")
     )
-    response = Response(html, status=status, mimetype="text/html")
-    if retry_after:
-        response.headers["Retry-After"] = str(retry_after)
-    return response
+    return Response(html, status=status, mimetype="text/html")
 
 
 @blp.post("/sign-out")

@@ -8,8 +8,7 @@ import re
 import pytest
 
 from app.auth.passwords import hash_password
-
-from .conftest import CAMDEN, HEATH_WALK, KNIT, PASSWORD
+from tests.accounts.conftest import CAMDEN, HEATH_WALK, KNIT, PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -121,6 +120,15 @@ def test_repeated_failures_are_rate_limited(browser, jo_web):
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
     assert "Too many attempts" in page(response)
+
+
+def test_failures_from_another_address_do_not_lock_jo_out(browser, jo_web):
+    elsewhere = {"environ_base": {"REMOTE_ADDR": "203.0.113.66"}}
+    for _ in range(6):
+        sign_in(browser, password="not my password", **elsewhere)
+    assert sign_in(browser, **elsewhere).status_code == 429
+    response = sign_in(browser, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert response.status_code == 302
 
 
 def test_my_organisation_lists_its_services_with_edit_and_confirm(browser, jo_web):
