@@ -16,6 +16,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+# marshmallow's message for a field the schema does not have (app/api/blueprint.py).
+UNKNOWN_FIELD = "Unknown field."
 
 
 class SignpostError(Exception):
@@ -101,7 +103,10 @@ def describe_validation_errors(messages: dict[str, Any]) -> str:
             continue
         where = "query parameter" if location == "query" else f"{location} field"
         for name, problems in fields.items():
-            parts.append(f"Invalid {where} '{name}': {_first(problems)}")
+            if problems == [UNKNOWN_FIELD]:
+                parts.append(f"Unknown {where} '{name}' (see the OpenAPI document).")
+            else:
+                parts.append(f"Invalid {where} '{name}': {_first(problems)}")
     return "; ".join(parts) or "Invalid request."
 
 

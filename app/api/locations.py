@@ -1,13 +1,13 @@
 """GET /locations/{id}."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.db import get_read_session
 from app.services.locations import get_location
 from schemas.location import LocationSchema
 from schemas.page import ErrorSchema
 
+from .blueprint import Blueprint
 from .responses import object_response, require_uuid
 
 blp = Blueprint("locations", __name__, url_prefix="/locations", description="Locations")

@@ -1,7 +1,6 @@
 """GET /organizations and GET /organizations/{id}."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.db import get_read_session
 from app.services.organizations import get_organization, list_organizations
@@ -13,6 +12,7 @@ from schemas.organization import (
 )
 from schemas.page import ErrorSchema, OrganizationArgs, OrganizationListArgs, page_of
 
+from .blueprint import Blueprint
 from .responses import object_response, page_response, require_uuid
 
 blp = Blueprint("organizations", __name__, url_prefix="/organizations", description="Organizations")

@@ -4,7 +4,6 @@ decisions that settle them. `signpost review` is the same from the command line.
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.auth.current import api_account
 from app.auth.permissions import require_staff
@@ -13,6 +12,7 @@ from app.dedupe.review import decide, review_page
 from schemas.dedupe import DedupeReportSchema, MatchDecisionArgs, ReviewItemSchema
 from schemas.page import ErrorSchema, PageArgs, page_of
 
+from .blueprint import Blueprint
 from .responses import page_response
 from .staff import staff_write
 

@@ -5,10 +5,11 @@ A browser (an Accept header preferring text/html) gets the search page here inst
 
 from flask import current_app, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.web.search import prefers_html, search_page
+
+from .blueprint import Blueprint
 
 blp = Blueprint("root", __name__, url_prefix="/", description="About this API")
 

@@ -1,13 +1,13 @@
 """GET /service_at_locations and GET /service_at_locations/{id}."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.db import get_read_session
 from app.services.services import get_service_at_location, list_service_at_locations
 from schemas.page import ErrorSchema, ServiceAtLocationListArgs, page_of
 from schemas.service import ServiceAtLocationFullSchema, ServiceAtLocationListSchema
 
+from .blueprint import Blueprint
 from .responses import object_response, page_response, require_uuid
 from .services import filters_from
 

@@ -2,7 +2,6 @@
 
 from flask import redirect, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.db import get_read_session
 from app.dedupe.review import alias_of, service_provenance
@@ -11,6 +10,7 @@ from schemas.dedupe import ProvenanceSchema
 from schemas.page import ErrorSchema, ServiceListArgs, page_of
 from schemas.service import ServiceListSchema, ServiceMinimalSchema, ServiceSchema
 
+from .blueprint import Blueprint
 from .responses import (
     CONDITIONAL_HEADERS,
     conditional_response,

@@ -1,13 +1,13 @@
 """GET /taxonomies and GET /taxonomies/{id}."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.db import get_read_session
 from app.services.taxonomies import get_taxonomy, list_taxonomies
 from schemas.page import ErrorSchema, SearchPageArgs, page_of
 from schemas.taxonomy import TaxonomySchema
 
+from .blueprint import Blueprint
 from .responses import object_response, page_response, require_uuid
 
 blp = Blueprint("taxonomies", __name__, url_prefix="/taxonomies", description="Taxonomies")

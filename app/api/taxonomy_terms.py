@@ -1,13 +1,13 @@
 """GET /taxonomy_terms and GET /taxonomy_terms/{id}."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.db import get_read_session
 from app.services.taxonomies import get_taxonomy_term, list_taxonomy_terms
 from schemas.page import ErrorSchema, TaxonomyTermListArgs, page_of
 from schemas.taxonomy import TaxonomyTermSchema
 
+from .blueprint import Blueprint
 from .responses import object_response, optional_str, page_response, require_uuid
 
 blp = Blueprint(

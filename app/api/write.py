@@ -18,7 +18,6 @@ from typing import Any
 
 from flask import Response, current_app, g, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.current import api_account, own_organizations
@@ -31,6 +30,7 @@ from app.services.resources import RESOURCES, column_default
 from schemas.accounts import ChangeRequestSchema
 from schemas.write import WRITE_SCHEMAS, patch_schema
 
+from .blueprint import Blueprint
 from .responses import require_uuid
 
 blp = Blueprint(

@@ -11,7 +11,6 @@ import datetime as dt
 
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.auth.accounts import authenticate, get_account, organization_ids
 from app.auth.current import api_account, client_ip
@@ -27,6 +26,7 @@ from schemas.accounts import (
 )
 from schemas.page import ErrorSchema
 
+from .blueprint import Blueprint
 from .responses import require_uuid
 from .staff import staff_write
 

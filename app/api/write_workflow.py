@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.auth.current import api_account, client_ip, optional_api_account, own_organizations
 from app.auth.permissions import require_may_view
@@ -40,6 +39,7 @@ from schemas.page import ErrorSchema, PageArgs, page_of
 from schemas.taxonomy import MetadataSchema
 from schemas.write import ServiceWriteSchema
 
+from .blueprint import Blueprint
 from .responses import page_response, require_uuid
 from .staff import staff_write
 
