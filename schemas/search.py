@@ -3,6 +3,7 @@ shared by GET /services and GET /service_at_locations, plus GET /suggest."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -27,6 +28,18 @@ class Weekday(fields.String):
             if len(text) >= 2 and day.startswith(text):
                 return day
         raise ValidationError("Must be a weekday name: monday, tuesday, ... sunday.")
+
+
+class TimeOfDay(fields.String):
+    """A time of day, HH:MM or HH:MM:SS (HSDS's time format), loaded as HH:MM."""
+
+    PATTERN = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not self.PATTERN.match(text):
+            raise ValidationError("Must be a time of day as HH:MM or HH:MM:SS.")
+        return text[:5]
 
 
 class LinkWorkerArgs(Schema):
@@ -91,6 +104,18 @@ class LinkWorkerArgs(Schema):
         ),
         metadata=doc("Runs at this time of day, HH:MM (with open_on: on that day)."),
     )
+    day = Weekday(
+        metadata=doc(
+            "ORUK: services with a schedule on this day: a weekday name or HSDS byday code "
+            "(`monday`, `MO`). With `start_time`/`end_time`, on that same schedule."
+        )
+    )
+    start_time = TimeOfDay(
+        metadata=doc("ORUK: services with a schedule opening at or after this time (HH:MM).")
+    )
+    end_time = TimeOfDay(
+        metadata=doc("ORUK: services with a schedule closing at or before this time (HH:MM).")
+    )
     language = fields.String(
         validate=validate.Regexp(r"^[A-Za-z][A-Za-z -]{0,39}$", error="Must be a language."),
         metadata=doc("A language code or name the service is offered in (`bn`, `Bengali`)."),
@@ -122,6 +147,9 @@ class LinkWorkerArgs(Schema):
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and low > high:
             raise ValidationError("maximum_age is below minimum_age.", "maximum_age")
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end < start:
+            raise ValidationError("end_time is before start_time.", "end_time")
 
     @post_load
     def merge_aliases(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:

@@ -62,6 +62,10 @@ class ServiceFilters:
     free: bool = False
     open_on: str | None = None  # "monday" .. "sunday"
     open_at: str | None = None  # "HH:MM"
+    # ORUK: a schedule on this day, opening at or after start_time, closing by end_time.
+    day: str | None = None  # "monday" .. "sunday"
+    start_time: str | None = None  # "HH:MM"
+    end_time: str | None = None  # "HH:MM"
     language: str | None = None
     wheelchair_accessible: bool = False
     referral: str | None = None  # self, gp, link_worker
@@ -152,6 +156,8 @@ def _practical_conditions(session: Session, found: ServiceFilters) -> list[Condi
         result.append(filters.free())
     if found.open_on or found.open_at:
         result.append(filters.schedule(found.open_on, found.open_at))
+    if found.day or found.start_time or found.end_time:
+        result.append(filters.schedule_within(found.day, found.start_time, found.end_time))
     if found.language:
         result.append(filters.language(found.language))
     if found.wheelchair_accessible:
