@@ -50,8 +50,8 @@ class LinkWorkerArgs(Schema):
         validate=validate.Length(min=2, max=10),
         metadata=doc(
             "A full postcode or an outward code (any case and spacing). With `proximity`: "
-            "venues within that distance nearest first, then services whose service area "
-            "covers the postcode (`area_wide: true`); without: only the latter."
+            "only venues within that distance, nearest first (see `include_area_wide`); "
+            "without: the services whose service area covers the postcode."
         ),
     )
     lat = fields.Float(
@@ -65,6 +65,14 @@ class LinkWorkerArgs(Schema):
     proximity = fields.Float(
         validate=validate.Range(min=1, max=MAX_PROXIMITY),
         metadata=doc("Metres from the postcode or point; each hit then carries `distance`."),
+    )
+    include_area_wide = fields.Boolean(
+        load_default=False,
+        metadata=doc(
+            "With `proximity`, true: after the venues within reach, the services with no "
+            "venue whose service area covers the place (phone, online, outreach), marked "
+            "`area_wide: true`. A service with a venue is judged by its distance alone."
+        ),
     )
     borough = fields.String(
         validate=validate.Length(max=60),

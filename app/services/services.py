@@ -54,6 +54,9 @@ class ServiceFilters:
     latitude: float | None = None
     longitude: float | None = None
     proximity: float | None = None
+    # With a proximity, also the services with no venue whose service area covers the
+    # place (phone, online, outreach), after those within reach, marked area-wide.
+    include_area_wide: bool = False
     borough: str | None = None
     # Eligibility and practicalities.
     age: int | None = None
@@ -231,7 +234,7 @@ def list_services(
     point = locate(session, found)
     if point is not None:
         where, _ = conditions(session, found)
-        hits = rank_services(session, point, found.proximity, where)
+        hits = rank_services(session, point, found.proximity, where, found.include_area_wide)
         return page_of_hits(
             hits, page, per_page, load, lambda window: measure(session, point, where, window)
         )
@@ -274,7 +277,9 @@ def list_service_at_locations(
     point = locate(session, found)
     if point is not None:
         where, _ = conditions(session, found)
-        hits = rank_service_at_locations(session, point, found.proximity, where)
+        hits = rank_service_at_locations(
+            session, point, found.proximity, where, found.include_area_wide
+        )
         return page_of_hits(
             hits,
             page,

@@ -126,13 +126,15 @@ def test_oruk_times_are_compared_to_the_minute(client, publish):
 
 
 def test_the_link_workers_question(client, practical, boroughs):
-    """Near this point, on a weekday, free, for someone of 72: venues then area-wide."""
+    """Near this point, on a weekday, free, for someone of 72: venues, then (asked for)
+    the area-wide services with no venue."""
     query = "lat=51.5505&lon=-0.1005&proximity=2000&age=72&free=true&open_on=tuesday"
-    body = client.get(f"/services?{query}").get_json()
+    body = client.get(f"/services?{query}&include_area_wide=true").get_json()
     assert [(s["name"], s["area_wide"]) for s in body["contents"]] == [
         ("Lunch Club", False),
         ("Phone Befriending", True),
     ]
+    assert names(client, f"/services?{query}") == ["Lunch Club"]
 
 
 def test_withdrawn_services_are_shown_only_when_asked_for(client, practical, session):
