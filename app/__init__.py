@@ -10,19 +10,20 @@ from flask import Flask
 from flask_smorest import Api
 from marshmallow import Schema
 
+from app.api import dumps, register_api
+from app.api.common_errors import CommonErrorsPlugin
+from app.auth.setup import init_auth
+from app.config import load_config
+from app.db import Database, close_session
+from app.errors import register_error_handlers
+from app.http import prefers_html, register_http
+from app.mail import init_mail
+from app.ratelimit import RateLimitDocs, init_rate_limits
+from app.services import review_mail  # noqa: F401  (registers the review reminder's renderer)
+from app.web import account as web_account
+from app.web import register_web
+from app.web.search import search_page
 from schemas.page import ErrorSchema, any_of_property
-
-from .api import dumps, register_api
-from .api.common_errors import CommonErrorsPlugin
-from .auth.setup import init_auth
-from .config import load_config
-from .db import Database, close_session
-from .errors import register_error_handlers
-from .http import register_http
-from .mail import init_mail
-from .ratelimit import RateLimitDocs, init_rate_limits
-from .web import account as web_account
-from .web import register_web
 
 __version__ = "0.1.0"
 
@@ -53,9 +54,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(dumps.blp)
     register_web(app)
     app.register_blueprint(web_account.blp)
+    serve_search_page_at_root(app)
     register_error_handlers(app)
     register_http(app)
     return app
+
+
+def serve_search_page_at_root(app: Flask) -> None:
+    """GET / is the API's description to API clients and the search page to browsers (an
+    Accept preferring text/html). The choice is made here, where both are known, so the API
+    and the pages never import each other."""
+    describe_api = app.view_functions["root.Root"]
+
+    def root(*args: Any, **kwargs: Any) -> Any:
+        return search_page() if prefers_html() else describe_api(*args, **kwargs)
+
+    app.view_functions["root.Root"] = root
 
 
 class SignpostApi(Api):

@@ -26,7 +26,7 @@ from flask import current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.json_text import dump_json
+from app.records.json_text import dump_json
 
 
 class Database:
@@ -51,7 +51,7 @@ class Database:
 def make_engine(url: str, read_only: bool = False, **kwargs: Any) -> Engine:
     """Create an engine; for SQLite, switch on foreign keys and WAL on every connection;
     for PostgreSQL, switch off JIT compilation. `read_only` refuses writes (a replica).
-    JSON columns take app.json_text.JSONText as already serialised."""
+    JSON columns take app.records.json_text.JSONText as already serialised."""
     kwargs.setdefault("json_serializer", dump_json)  # stores JSONText as it is
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_SECONDS})

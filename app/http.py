@@ -10,7 +10,7 @@ import time
 from flask import Flask, Response, g, request
 from flask_cors import CORS
 
-from .nul_characters import refuse_nul_characters
+from app.nul_characters import refuse_nul_characters
 
 access_log = logging.getLogger("signpost.access")
 
@@ -38,6 +38,12 @@ CORS_OPTIONS = {
     "max_age": 86400,
     "vary_header": False,
 }  # fmt: skip
+
+
+def prefers_html() -> bool:
+    """True when the client would rather have a page than JSON (a browser's Accept)."""
+    accept = request.accept_mimetypes
+    return accept.best_match(["application/json", "text/html"]) == "text/html"
 
 
 def register_http(app: Flask) -> None:

@@ -48,7 +48,7 @@ from flask.typing import ResponseReturnValue
 from app.auth.current import optional_api_account
 from app.auth.ratelimit import TooManyRequests
 from app.errors import Unauthorized, error_response
-from app.web.search import prefers_html
+from app.http import prefers_html
 from schemas.page import ErrorSchema, ServiceListArgs
 
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}

@@ -17,7 +17,7 @@ A synthetic world, then copies of it as four sources would list it:
   different taxonomies; CarePlace lists some services twice (two boroughs).
 
 Each record carries its true service entity and organisation. Postcodes and coordinates
-come from the OS Code-Point Open sample in importers/data, jittered into new postcodes
+come from the OS Code-Point Open sample in app/demo/data, jittered into new postcodes
 of the same sector.
 """
 
@@ -33,10 +33,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from importers.normalise.boroughs import BOROUGH_GSS_CODES
+from app.records.normalise.boroughs import BOROUGH_GSS_CODES
 
 POSTCODES = (
-    Path(__file__).resolve().parents[1] / "importers" / "data" / "london_postcodes_sample.csv"
+    Path(__file__).resolve().parents[1] / "app" / "demo" / "data" / "london_postcodes_sample.csv"
 )
 SOURCES = ("careplace", "lvsc", "council", "spreadsheet")
 COPIES = ((1, 0.30), (2, 0.35), (3, 0.23), (4, 0.12))

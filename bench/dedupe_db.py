@@ -33,8 +33,8 @@ from app.db import get_db
 from app.dedupe import run_dedupe
 from app.matching import MatchConfig
 from app.models import Source, SourceRecord
-from importers.pipeline import SourceSpec, run_import
-from importers.record import Record
+from importers.pipeline.run import SourceSpec, run_import
+from importers.readers.record import Record
 
 
 def _arguments() -> argparse.Namespace:

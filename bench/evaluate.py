@@ -18,7 +18,7 @@ per must-not-merge case, the precision of the predicted pairs among its records 
 many pairs of different services in one case were merged.
 
 In memory, each service dict goes through the importer's own preparation
-(importers.prepare.prepare_service) and then app.matching; with ``--db`` each seed is
+(importers.pipeline.prepare.prepare_service) and then app.matching; with ``--db`` each seed is
 imported source by source into a fresh SQLite database with ``run_import`` and matched
 with ``run_dedupe`` (what ``signpost import`` and ``signpost dedupe`` run), and the
 clusters are read back from source_record.service_id.
@@ -48,7 +48,7 @@ from eval_data import generate as generate_eval  # noqa: E402
 
 from app.matching import MatchConfig, MatchRecord, explain, match_records  # noqa: E402
 from app.reference import HSDS_1_1_DATAPACKAGE  # noqa: E402
-from importers.prepare import Rejected, prepare_service  # noqa: E402
+from importers.pipeline.prepare import Rejected, prepare_service  # noqa: E402
 
 HSDS_EXAMPLE = HSDS_1_1_DATAPACKAGE
 Pair = tuple[str, str]
@@ -187,8 +187,8 @@ def _explain(records: list[EvalRecord], membership: Mapping[str, str], index, co
 
 def hsds_example_records() -> list[tuple[str, dict]]:
     """(key, prepared service) of every service in the HSDS 1.1 sample package."""
-    from importers.datapackage import read_datapackage  # noqa: PLC0415
-    from importers.record import Record  # noqa: PLC0415
+    from importers.readers.datapackage import read_datapackage  # noqa: PLC0415
+    from importers.readers.record import Record  # noqa: PLC0415
 
     out = []
     for item in read_datapackage(HSDS_EXAMPLE):

@@ -238,7 +238,7 @@ def service_rows(n: int, rng: random.Random, terms: list[str]):
 def child(url: str, format_name: str, out: Path) -> None:
     """Export one format (or nothing, for "baseline") and print what it cost as JSON."""
     from app.export import FORMATS, ExportSettings, export_dump
-    from app.export.command import snapshot_session
+    from app.export.snapshot import snapshot_session
 
     app = create_app({"DATABASE_URL": url})
     started = time.perf_counter()

@@ -5,9 +5,9 @@
 
 Prints rows, wall and CPU seconds, records/s per wall and per CPU second for the first
 import and for a re-import (all unchanged), the machine's load average, and peak RSS.
-The file is read as `signpost import` reads it (importers.formats.read_source): a file
+The file is read as `signpost import` reads it (importers.pipeline.formats.read_source): a file
 this size is read, prepared and, where no database is needed, finished (IDs, content
-hash, JSON: importers/finish.py) by a worker process while this one writes, so CPU is this
+hash, JSON: importers/pipeline/finish.py) by a worker process while this one writes, so CPU is this
 process's plus the worker's, and peak RSS is given for each; `--in-process` reads it in
 this process instead. Records per CPU second is the figure to compare on a shared machine
 (on SQLite nearly all of an import's work is these processes'); the importing process's
@@ -42,10 +42,10 @@ from app import create_app, migrate  # noqa: E402
 from app.db import get_db  # noqa: E402
 from app.geo.areas import load_areas  # noqa: E402
 from app.reference import LONDON_BOROUGHS  # noqa: E402
-from importers.careplace import read_careplace  # noqa: E402
-from importers.finish import Finishing  # noqa: E402
-from importers.formats import read_source  # noqa: E402
-from importers.pipeline import SourceSpec, active_hashes, run_import  # noqa: E402
+from importers.pipeline.finish import Finishing  # noqa: E402
+from importers.pipeline.formats import read_source  # noqa: E402
+from importers.pipeline.run import SourceSpec, active_hashes, run_import  # noqa: E402
+from importers.readers.careplace import read_careplace  # noqa: E402
 
 HEADER = [
     "Provider ID", "Provider name", "Service ID", "Service name", "Description", "Categories",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.models.accounts import CHANGE_KINDS, CHANGE_STATUSES, ROLES, TOKEN_SCOPES
-
-from .base import uuid_field
-from .contact import ContactSchema
-from .page import PageArgs
+from schemas.base import uuid_field
+from schemas.contact import ContactSchema
+from schemas.page import PageArgs
 
 
 class AccountSchema(Schema):

@@ -2,8 +2,8 @@
 
 from marshmallow import fields
 
-from .base import HSDSSchema, nested_list, uuid_field
-from .taxonomy import AttributeSchema
+from schemas.base import HSDSSchema, nested_list, uuid_field
+from schemas.taxonomy import AttributeSchema
 
 
 class LanguageSchema(HSDSSchema):

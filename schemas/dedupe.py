@@ -5,8 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.models.dedupe import DECISIONS
-
-from .base import uuid_field
+from schemas.base import uuid_field
 
 
 class ReasonSchema(Schema):

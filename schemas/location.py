@@ -2,9 +2,9 @@
 
 from marshmallow import fields
 
-from .base import HSDSSchema, nested_list, uuid_field
-from .contact import ContactSchema, LanguageSchema, PhoneSchema, ScheduleSchema
-from .taxonomy import AttributeSchema
+from schemas.base import HSDSSchema, nested_list, uuid_field
+from schemas.contact import ContactSchema, LanguageSchema, PhoneSchema, ScheduleSchema
+from schemas.taxonomy import AttributeSchema
 
 
 class AddressSchema(HSDSSchema):

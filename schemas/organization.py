@@ -2,10 +2,10 @@
 
 from marshmallow import fields
 
-from .base import HSDSSchema, nested_list, uuid_field
-from .contact import ContactSchema, PhoneSchema
-from .location import LocationSchema
-from .taxonomy import AttributeSchema
+from schemas.base import HSDSSchema, nested_list, uuid_field
+from schemas.contact import ContactSchema, PhoneSchema
+from schemas.location import LocationSchema
+from schemas.taxonomy import AttributeSchema
 
 
 class OrganizationIdentifierSchema(HSDSSchema):

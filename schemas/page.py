@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from .search import LinkWorkerArgs
+from schemas.search import LinkWorkerArgs
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000

@@ -9,8 +9,9 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from app.models.service import SERVICE_STATUSES
+from app.weekdays import WEEKDAY_NAMES
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = WEEKDAY_NAMES
 REFERRALS = ("self", "gp", "link_worker")
 MAX_PROXIMITY = 200_000
 

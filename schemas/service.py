@@ -2,16 +2,16 @@
 
 from marshmallow import fields
 
-from .base import HSDSSchema, nested_list, uuid_field
-from .contact import ContactSchema, LanguageSchema, PhoneSchema, ScheduleSchema
-from .location import LocationSchema
-from .organization import (
+from schemas.base import HSDSSchema, nested_list, uuid_field
+from schemas.contact import ContactSchema, LanguageSchema, PhoneSchema, ScheduleSchema
+from schemas.location import LocationSchema
+from schemas.organization import (
     FundingSchema,
     OrganizationDetailSchema,
     OrganizationSchema,
     ProgramSchema,
 )
-from .taxonomy import AttributeSchema, MetadataSchema
+from schemas.taxonomy import AttributeSchema, MetadataSchema
 
 # Not HSDS (extra members are allowed): set on the results of a place search only.
 DISTANCE_DOC = "Metres from the searched postcode or point to the nearest venue (place search)."

@@ -2,7 +2,7 @@
 
 from marshmallow import fields
 
-from .base import HSDSSchema, uuid_field
+from schemas.base import HSDSSchema, uuid_field
 
 
 class TaxonomySchema(HSDSSchema):

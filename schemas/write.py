@@ -21,13 +21,12 @@ from sqlalchemy import Integer
 from app.models.contact import SCHEDULE_FREQS, WEEKDAYS
 from app.models.location import LOCATION_TYPES
 from app.models.service import SERVICE_STATUSES
-from app.services.resources import LINKABLE, RESOURCES
-
-from .base import HSDSSchema
-from .contact import ContactSchema, LanguageSchema, PhoneSchema, ScheduleSchema
-from .location import AccessibilitySchema, LocationSchema
-from .organization import OrganizationFullSchema, OrganizationSchema
-from .service import (
+from app.resources import LINKABLE, RESOURCES
+from schemas.base import HSDSSchema
+from schemas.contact import ContactSchema, LanguageSchema, PhoneSchema, ScheduleSchema
+from schemas.location import AccessibilitySchema, LocationSchema
+from schemas.organization import OrganizationFullSchema, OrganizationSchema
+from schemas.service import (
     CostOptionSchema,
     ServiceAreaSchema,
     ServiceAtLocationFullSchema,
@@ -35,7 +34,7 @@ from .service import (
     ServiceBaseSchema,
     ServiceSchema,
 )
-from .taxonomy import AttributeSchema
+from schemas.taxonomy import AttributeSchema
 
 READ_ONLY = {"last_modified", "assured_date", "assurer_email"}
 # What an integer column holds on PostgreSQL (SQLite's are wider): beyond it, a 422.

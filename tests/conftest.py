@@ -27,7 +27,7 @@ from app import create_app, migrate
 from app.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "app" / "data" / "sample_services.json"
+SAMPLE = ROOT / "app" / "demo" / "data" / "sample_services.json"
 POSTGRES_URL = os.environ.get(
     "SIGNPOST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/signpost_test"
 )
@@ -208,7 +208,7 @@ def sample_services() -> list[dict]:
 @pytest.fixture
 def sample(session, sample_services) -> list[dict]:
     """The hand-written sample services, published and indexed."""
-    from app.sample import load_services
+    from app.demo.sample import load_services
 
     load_services(session, sample_services)
     session.commit()

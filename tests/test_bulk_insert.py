@@ -4,8 +4,8 @@ import datetime as dt
 
 from sqlalchemy import column, insert, select, table, text
 
-from app.bulk_insert import insert_rows
 from app.models import MetadataEntry, Source, SourceRecord, stable_id
+from app.records.bulk_insert import insert_rows
 
 WHEN = dt.datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=dt.UTC)
 

@@ -48,7 +48,7 @@ def test_upgrading_fills_the_venue_index_from_the_published_venues(tmp_path):
 
 def test_upgrading_claims_the_ids_published_sources_already_kept(tmp_path):
     """After 0012 the source that published a kept ID first still holds it, so a second
-    source sending it is the one re-keyed (importers.ids.IdClaims)."""
+    source sending it is the one re-keyed (app.records.ids.IdClaims)."""
     engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
     upgrade(engine, "0009_fewer_indexes")
     record = {

@@ -17,7 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 from app import create_app, migrate
 from app.db import make_engine
-from app.demo import load_demo
+from app.demo.directory import load_demo
 from tests.conftest import NO_RATE_LIMITS
 
 README = Path(__file__).resolve().parents[1] / "README.md"

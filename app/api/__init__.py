@@ -2,7 +2,7 @@
 
 from flask_smorest import Api
 
-from . import (
+from app.api import (
     health,
     organizations,
     root,
@@ -12,8 +12,8 @@ from . import (
     taxonomies,
     taxonomy_terms,
 )
-from .locations import blp as locations_blp
-from .write import register_write_api
+from app.api.locations import blp as locations_blp
+from app.api.write import register_write_api
 
 BLUEPRINTS = [
     root.blp,

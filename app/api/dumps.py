@@ -13,8 +13,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
 from app.errors import NotFound
-from app.export.command import dumps_dir
 from app.export.files import INDEX_NAME, read_index, served_files
+from app.export.snapshot import dumps_dir
 
 blp = Blueprint("dumps", __name__, url_prefix="/dumps")
 

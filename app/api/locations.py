@@ -2,13 +2,12 @@
 
 from flask.views import MethodView
 
+from app.api.blueprint import Blueprint
+from app.api.responses import object_response, require_uuid
 from app.db import get_read_session
 from app.services.locations import get_location
 from schemas.location import LocationSchema
 from schemas.page import ErrorSchema
-
-from .blueprint import Blueprint
-from .responses import object_response, require_uuid
 
 blp = Blueprint("locations", __name__, url_prefix="/locations", description="Locations")
 

@@ -2,6 +2,8 @@
 
 from flask.views import MethodView
 
+from app.api.blueprint import Blueprint
+from app.api.responses import object_response, page_response, require_uuid
 from app.db import get_read_session
 from app.services.organizations import get_organization, list_organizations
 from schemas.organization import (
@@ -11,9 +13,6 @@ from schemas.organization import (
     OrganizationWithServicesSchema,
 )
 from schemas.page import ErrorSchema, OrganizationArgs, OrganizationListArgs, page_of
-
-from .blueprint import Blueprint
-from .responses import object_response, page_response, require_uuid
 
 blp = Blueprint("organizations", __name__, url_prefix="/organizations", description="Organizations")
 

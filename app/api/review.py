@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from app.api.blueprint import Blueprint
+from app.api.responses import page_response
+from app.api.staff import staff_write
 from app.auth.current import api_account
-from app.auth.permissions import require_staff
 from app.db import get_session
 from app.dedupe.review import decide, review_page
+from app.services.permissions import require_staff
 from schemas.dedupe import DedupeReportSchema, MatchDecisionArgs, ReviewItemSchema
 from schemas.page import ErrorSchema, PageArgs, page_of
-
-from .blueprint import Blueprint
-from .responses import page_response
-from .staff import staff_write
 
 blp = Blueprint(
     "review",

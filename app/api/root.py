@@ -1,15 +1,14 @@
 """GET / : what this API is (HSDS version, profile, where its OpenAPI document is).
 
-A browser (an Accept header preferring text/html) gets the search page here instead.
+A browser (an Accept header preferring text/html) gets the search page at the same URL:
+`app.create_app` puts the two together, so neither the API nor the pages import the other.
 """
 
 from flask import current_app, url_for
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from app.web.search import prefers_html, search_page
-
-from .blueprint import Blueprint
+from app.api.blueprint import Blueprint
 
 blp = Blueprint("root", __name__, url_prefix="/", description="About this API")
 
@@ -25,8 +24,6 @@ class Root(MethodView):
     @blp.response(200, RootSchema)
     def get(self):
         """HSDS version, profile and OpenAPI URL of this API"""
-        if prefers_html():
-            return search_page()
         body = {
             "version": "3.0",
             "profile": current_app.config["SIGNPOST_PROFILE_URL"],

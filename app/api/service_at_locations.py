@@ -2,14 +2,13 @@
 
 from flask.views import MethodView
 
+from app.api.blueprint import Blueprint
+from app.api.responses import object_response, page_response, require_uuid
+from app.api.services import filters_from
 from app.db import get_read_session
 from app.services.services import get_service_at_location, list_service_at_locations
 from schemas.page import ErrorSchema, ServiceAtLocationListArgs, page_of
 from schemas.service import ServiceAtLocationFullSchema, ServiceAtLocationListSchema
-
-from .blueprint import Blueprint
-from .responses import object_response, page_response, require_uuid
-from .services import filters_from
 
 blp = Blueprint(
     "service_at_locations",

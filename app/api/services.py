@@ -3,15 +3,8 @@
 from flask import redirect, request
 from flask.views import MethodView
 
-from app.db import get_read_session
-from app.dedupe.review import alias_of, service_provenance
-from app.services.services import ServiceFilters, get_service, list_services
-from schemas.dedupe import ProvenanceSchema
-from schemas.page import ErrorSchema, ServiceListArgs, page_of
-from schemas.service import ServiceListSchema, ServiceMinimalSchema, ServiceSchema
-
-from .blueprint import Blueprint
-from .responses import (
+from app.api.blueprint import Blueprint
+from app.api.responses import (
     CONDITIONAL_HEADERS,
     conditional_response,
     object_response,
@@ -19,6 +12,12 @@ from .responses import (
     page_response,
     require_uuid,
 )
+from app.db import get_read_session
+from app.dedupe.review import alias_of, service_provenance
+from app.services.services import ServiceFilters, get_service, list_services
+from schemas.dedupe import ProvenanceSchema
+from schemas.page import ErrorSchema, ServiceListArgs, page_of
+from schemas.service import ServiceListSchema, ServiceMinimalSchema, ServiceSchema
 
 blp = Blueprint("services", __name__, url_prefix="/services", description="Services")
 

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 
 from app.auth.current import api_account
-from app.auth.permissions import require_staff
 from app.db import get_session
 from app.models.accounts import Account
+from app.services.permissions import require_staff
 
 
 @contextmanager

@@ -2,13 +2,12 @@
 
 from flask.views import MethodView
 
+from app.api.blueprint import Blueprint
+from app.api.responses import object_response, page_response, require_uuid
 from app.db import get_read_session
 from app.services.taxonomies import get_taxonomy, list_taxonomies
 from schemas.page import ErrorSchema, SearchPageArgs, page_of
 from schemas.taxonomy import TaxonomySchema
-
-from .blueprint import Blueprint
-from .responses import object_response, page_response, require_uuid
 
 blp = Blueprint("taxonomies", __name__, url_prefix="/taxonomies", description="Taxonomies")
 

@@ -2,13 +2,12 @@
 
 from flask.views import MethodView
 
+from app.api.blueprint import Blueprint
+from app.api.responses import object_response, optional_str, page_response, require_uuid
 from app.db import get_read_session
 from app.services.taxonomies import get_taxonomy_term, list_taxonomy_terms
 from schemas.page import ErrorSchema, TaxonomyTermListArgs, page_of
 from schemas.taxonomy import TaxonomyTermSchema
-
-from .blueprint import Blueprint
-from .responses import object_response, optional_str, page_response, require_uuid
 
 blp = Blueprint(
     "taxonomy_terms", __name__, url_prefix="/taxonomy_terms", description="Taxonomy terms"

@@ -20,18 +20,17 @@ from flask import Response, current_app, g, jsonify, request
 from flask.views import MethodView
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app.api.blueprint import Blueprint
+from app.api.responses import require_uuid
 from app.auth.current import api_account, own_organizations
 from app.db import get_session
 from app.errors import Unprocessable
 from app.models import new_id
+from app.resources import RESOURCES, column_default
 from app.services.editing import Change, submit_change
 from app.services.moderation import needs_moderation
-from app.services.resources import RESOURCES, column_default
 from schemas.accounts import ChangeRequestSchema
 from schemas.write import WRITE_SCHEMAS, patch_schema
-
-from .blueprint import Blueprint
-from .responses import require_uuid
 
 blp = Blueprint(
     "editing",
@@ -185,7 +184,7 @@ for _resource in RESOURCES:
 
 def register_write_api(api) -> None:
     """The write, workflow and account endpoints, and the bearer-token security scheme."""
-    from . import review, write_accounts, write_workflow
+    from app.api import review, write_accounts, write_workflow
 
     api.spec.components.response(
         QUEUED,

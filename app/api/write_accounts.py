@@ -12,11 +12,14 @@ import datetime as dt
 from flask import jsonify
 from flask.views import MethodView
 
+from app.api.blueprint import Blueprint
+from app.api.responses import require_uuid
+from app.api.staff import staff_write
 from app.auth.accounts import authenticate, get_account, organization_ids
 from app.auth.current import api_account, client_ip
-from app.auth.permissions import require_admin
 from app.auth.tokens import create_token, list_tokens, revoke_token
 from app.db import get_session
+from app.services.permissions import require_admin
 from schemas.accounts import (
     AccountPatchArgs,
     AccountSchema,
@@ -25,10 +28,6 @@ from schemas.accounts import (
     TokenSchema,
 )
 from schemas.page import ErrorSchema
-
-from .blueprint import Blueprint
-from .responses import require_uuid
-from .staff import staff_write
 
 blp = Blueprint("accounts", __name__, description="Accounts and API tokens.")
 SECURITY = [{"bearerAuth": []}]

@@ -10,8 +10,10 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from flask.views import MethodView
 
+from app.api.blueprint import Blueprint
+from app.api.responses import page_response, require_uuid
+from app.api.staff import staff_write
 from app.auth.current import api_account, client_ip, optional_api_account, own_organizations
-from app.auth.permissions import require_may_view
 from app.auth.setup import flag
 from app.db import get_session
 from app.services.claims import request_claim
@@ -26,6 +28,7 @@ from app.services.moderation import (
     reject,
     report_problem,
 )
+from app.services.permissions import require_may_view
 from schemas.accounts import (
     ChangeRequestDetailSchema,
     ChangeRequestListArgs,
@@ -38,10 +41,6 @@ from schemas.accounts import (
 from schemas.page import ErrorSchema, PageArgs, page_of
 from schemas.taxonomy import MetadataSchema
 from schemas.write import ServiceWriteSchema
-
-from .blueprint import Blueprint
-from .responses import page_response, require_uuid
-from .staff import staff_write
 
 blp = Blueprint(
     "workflow",

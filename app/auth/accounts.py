@@ -10,12 +10,11 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from app.auth.ratelimit import SIGN_IN, check_limit, clear_events, record_event
 from app.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from app.models import Organization, new_id
 from app.models.accounts import ROLES, Account, AccountOrganization
-
-from .passwords import hash_password, needs_rehash, password_problem, verify_password
-from .ratelimit import SIGN_IN, check_limit, clear_events, record_event
 
 SIGN_IN_FAILED = "The email address or password is not right."
 

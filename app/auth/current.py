@@ -12,12 +12,11 @@ import hmac
 
 from flask import current_app, g, request, session
 
+from app.auth.accounts import organization_ids
+from app.auth.tokens import find_token
 from app.db import get_session
 from app.errors import Forbidden, Unauthorized
 from app.models.accounts import Account
-
-from .accounts import organization_ids
-from .tokens import find_token
 
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 

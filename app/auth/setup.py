@@ -16,10 +16,9 @@ from flask import Flask
 from flask.typing import ResponseReturnValue
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.auth.csrf import csrf_token
+from app.auth.ratelimit import TooManyRequests
 from app.errors import Unauthorized, error_response
-
-from .csrf import csrf_token
-from .ratelimit import TooManyRequests
 
 KEY_FILE = "secret_key"
 

@@ -27,6 +27,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.chunks import chunks
+from app.dedupe.state import State, source_records
 from app.matching import MatchResult, survive
 from app.models import (
     Location,
@@ -40,12 +42,10 @@ from app.models import (
     SourceRecord,
 )
 from app.models.accounts import AccountOrganization
+from app.records.publish import Publisher
+from app.records.rows import Rows, flatten_organization
 from app.services.audit import change_rows
 from app.services.field_locks import keep_editor_fields
-from importers.flatten import Rows, flatten_organization
-from importers.publish import Publisher
-
-from .state import State, chunks, source_records
 
 BY = "dedupe"
 BATCH = 500

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.dedupe.run import DedupeReport, run_dedupe
 from app.errors import BadRequest, NotFound
 from app.models import (
     MatchDecision,
@@ -29,8 +30,6 @@ from app.models import (
 )
 from app.models.dedupe import DECISIONS
 from app.services.paging import Page
-
-from .run import DedupeReport, run_dedupe
 
 
 def find_record(session: Session, ref: str) -> SourceRecord:

@@ -19,7 +19,12 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from app import search
+from app.chunks import chunks
 from app.db import widen_cache
+from app.dedupe.publishing import ClusterPublisher, record_clusters
+from app.dedupe.state import State, human_decisions, load_state
+from app.dedupe.stored_index import StoredIndex
+from app.dedupe.summaries import update_summaries
 from app.geo.areas import assign_boroughs
 from app.geo.locations import locations_of
 from app.matching import (
@@ -33,11 +38,6 @@ from app.matching import (
 )
 from app.models import MatchDecision, MatchReview
 from app.models.base import new_id
-
-from .publishing import ClusterPublisher, record_clusters
-from .state import State, chunks, human_decisions, load_state
-from .stored_index import StoredIndex
-from .summaries import update_summaries
 
 FULL_RUN_SHARE = 0.3  # above this share of changed records, matching from scratch is faster
 
@@ -191,8 +191,8 @@ def _store_review(
                 "found_at": now,
             }
         )
-    for start in range(0, len(rows), 1000):
-        session.execute(insert(MatchReview), rows[start : start + 1000])
+    for chunk in chunks(rows, 1000):
+        session.execute(insert(MatchReview), chunk)
 
 
 def _kept_reviews(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.chunks import chunks
 from app.matching import Clustering, HumanDecisions, MatchRecord, MatchResult
 from app.models import MatchDecision, MatchReview, MatchSummary, Source, SourceRecord
 
@@ -212,15 +213,3 @@ def stored_review(session: Session, state: State) -> Iterator[tuple[float, str, 
     for score, a_id, b_id in session.execute(query):
         if a_id in by_id and b_id in by_id:
             yield score, by_id[a_id].match_id, by_id[b_id].match_id
-
-
-def chunks(items: Iterable[str], size: int = 500) -> Iterator[list[str]]:
-    """`items` in lists of at most `size` (for IN lists both engines accept)."""
-    batch: list[str] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

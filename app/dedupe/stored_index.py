@@ -23,12 +23,8 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from app.matching import MatchConfig, MatchRecord, RecordIndex
-from app.matching.blocking import Key, exact_keys, lookup_keys, sort_name
-from app.matching.index import LEVELS, centroid_areas, name_window
-
-from .state import State
-from .summaries import (
+from app.dedupe.state import State
+from app.dedupe.summaries import (
     block_members,
     block_sizes,
     centroid_sums,
@@ -36,6 +32,9 @@ from .summaries import (
     read_summarised,
     sorted_blocks,
 )
+from app.matching import MatchConfig, MatchRecord, RecordIndex
+from app.matching.blocking import Key, exact_keys, lookup_keys, sort_name
+from app.matching.index import LEVELS, centroid_areas, name_window
 
 
 class StoredIndex(RecordIndex):

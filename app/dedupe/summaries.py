@@ -25,12 +25,12 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from app.chunks import chunks
+from app.dedupe.state import State, Stored, read_records
 from app.matching import MatchRecord
 from app.matching.blocking import Key, block_keys, sort_name
 from app.matching.index import LEVELS, centroid_areas, centroid_point
 from app.models import MatchKey, MatchSummary
-
-from .state import State, Stored, chunks, read_records
 
 AREAS = "areas"  # the level of a postcode or district a point counts towards
 _BATCH = 5000

@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .base import ExportSettings, WriteResult
-from .datapackage import write_datapackage
-from .files import INDEX_NAME, atomic_path, meta_path, sha256_of, write_json_atomically
-from .flat import write_csv
-from .geojson import write_geojson
-from .nested import write_json, write_ndjson
+from app.export.base import ExportSettings, WriteResult
+from app.export.datapackage import write_datapackage
+from app.export.files import INDEX_NAME, atomic_path, meta_path, sha256_of, write_json_atomically
+from app.export.flat import write_csv
+from app.export.geojson import write_geojson
+from app.export.nested import write_json, write_ndjson
 
 __all__ = ["FORMATS", "DumpFormat", "ExportSettings", "export_all", "export_dump"]
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .selection import BATCH_SIZE
+from app.export.selection import BATCH_SIZE
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 DEFAULT_DATA_LICENCE = "OGL-UK-3.0"

@@ -24,11 +24,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.export.base import ExportSettings, WriteResult
+from app.export.provenance import Provenance, SourceInfo
+from app.export.tables import Selection, t
 from app.models import Source, SourceRecord
-
-from .base import ExportSettings, WriteResult
-from .provenance import Provenance, SourceInfo
-from .tables import Selection, t
 
 HSDS_DESCRIPTOR = Path(__file__).resolve().parents[1] / "data" / "hsds_datapackage.json"
 STREAM = {"yield_per": 1000}

@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .base import ExportSettings, WriteResult
-from .provenance import Provenance
-from .selection import id_batches
-from .serialise import load_services
-from .summary import (
+from app.export.base import ExportSettings, WriteResult
+from app.export.provenance import Provenance
+from app.export.selection import id_batches
+from app.export.serialise import load_services
+from app.export.summary import (
     Row,
     address_line,
     has_point,

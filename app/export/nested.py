@@ -16,10 +16,10 @@ from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
 
-from .base import ExportSettings, WriteResult
-from .provenance import Provenance
-from .selection import id_batches
-from .serialise import dump, load_services, service_plan
+from app.export.base import ExportSettings, WriteResult
+from app.export.provenance import Provenance
+from app.export.selection import id_batches
+from app.export.serialise import dump, load_services, service_plan
 
 
 def service_documents(

@@ -15,9 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.export.base import ExportSettings
 from app.models import Source, SourceRecord
-
-from .base import ExportSettings
 
 OWN_SOURCE_NAME = "signpost"
 # Licence id -> (title, URL), for the datapackage `licenses` and the dump metadata.

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnClause, inspect, select
 from sqlalchemy.orm import RelationshipProperty, Session
 from sqlalchemy.sql.visitors import replacement_traverse
 
+from app.chunks import chunks
 from app.models import Service
 from schemas.service import ServiceSchema
 
@@ -91,8 +92,7 @@ def fetch_rows(session: Session, model: type, ids: Sequence[str]) -> list[Row]:
     table = inspect(model).local_table
     columns = [column.label(key) for key, column in columns_of(model)]
     result = []
-    for start in range(0, len(ids), IN_CHUNK):
-        chunk = ids[start : start + IN_CHUNK]
+    for chunk in chunks(ids, IN_CHUNK):
         query = select(*columns).where(table.c.id.in_(chunk))
         result += [dict(row._mapping) for row in session.execute(query)]
     return result
@@ -140,8 +140,7 @@ def fetch_related(
     columns = [column.label(key) for key, column in columns_of(target_model)]
     order = list(relationship.order_by or []) + [relationship.mapper.local_table.c.id]
     pairs = []
-    for start in range(0, len(keys), IN_CHUNK):
-        chunk = keys[start : start + IN_CHUNK]
+    for chunk in chunks(keys, IN_CHUNK):
         query = (
             select(remote.label("_key"), *columns)
             .where(remote.in_(chunk), condition)

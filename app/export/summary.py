@@ -13,13 +13,12 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from app.export.serialise import Plan, make_plan
 from app.models import Service
-
-from .serialise import Plan, make_plan
+from app.weekdays import DAY_NAMES
 
 Row = dict[str, Any]
-DAY_NAMES = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat"}
-DAY_NAMES |= {"SU": "Sun"}
+DAY_ABBREVIATIONS = {code: name[:3] for code, name in DAY_NAMES.items()}  # "MO": "Mon"
 CURRENCY_SIGNS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
@@ -143,7 +142,10 @@ def describe_schedule(schedule: Row) -> str:
     """The schedule's own description, else e.g. "Mon, Wed 10:00-12:00"."""
     if schedule["description"]:
         return schedule["description"]
-    days = [DAY_NAMES.get(day.strip(), day.strip()) for day in (schedule["byday"] or "").split(",")]
+    days = [
+        DAY_ABBREVIATIONS.get(day.strip(), day.strip())
+        for day in (schedule["byday"] or "").split(",")
+    ]
     hours = "-".join(time for time in (schedule["opens_at"], schedule["closes_at"]) if time)
     monthly = "monthly" if schedule["freq"] == "MONTHLY" else ""
     text = " ".join(part for part in (monthly, ", ".join(d for d in days if d), hours) if part)

@@ -15,9 +15,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Table, and_, case, func, or_, select, true, union_all
 
+from app.export.selection import exportable_service_ids
 from app.models import Base
-
-from .selection import exportable_service_ids
 
 TABLES = Base.metadata.tables
 

@@ -12,9 +12,8 @@ from shapely.geometry import mapping, shape
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from app import search
+from app import generation, search
 from app.models import Area, Location, Service, ServiceAtLocation, stable_id
-from app.search import generation
 
 POLYGONS = ("Polygon", "MultiPolygon")
 

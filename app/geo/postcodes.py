@@ -3,24 +3,36 @@ postcode directory (ONSPD, Code-Point Open) into the `postcode` table."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app import generation
+from app.chunks import chunks
 from app.models import Postcode
-from app.search import generation
+from app.records.normalise.postcodes import normalise_postcode, outward_code
 from app.search.places import Point
-from importers.normalise.postcodes import normalise_postcode, outward_code
-from importers.postcodes import PostcodeRow
 
 BATCH_SIZE = 5000
 
 
 class UnknownPostcode(ValueError):
     """The text is not a postcode, or not one the directory knows."""
+
+
+@dataclass(frozen=True, slots=True)
+class PostcodeRow:
+    """One row of a postcode directory, as the readers in importers/readers/postcodes.py
+    yield it and `load_postcodes` writes it."""
+
+    postcode: str  # "SW1A 1AA"
+    latitude: float
+    longitude: float
+    admin_district: str | None  # local authority GSS code, e.g. E09000007
+    admin_ward: str | None  # ward GSS code
 
 
 def locate_postcode(session: Session, text: str) -> Point:
@@ -47,12 +59,6 @@ def locate_postcode(session: Session, text: str) -> Point:
     return Point(float(latitude), float(longitude))
 
 
-def _batches(rows: Iterable[PostcodeRow], size: int) -> Iterator[list[PostcodeRow]]:
-    iterator = iter(rows)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def load_postcodes(
     session: Session,
     rows: Iterable[PostcodeRow],
@@ -72,7 +78,7 @@ def load_postcodes(
         },
     )
     written = 0
-    for batch in _batches(rows, BATCH_SIZE):
+    for batch in chunks(rows, BATCH_SIZE):
         values = {}
         for row in batch:  # a later row for the same postcode wins within a batch too
             values[row.postcode] = {

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import reminders  # noqa: F401  (registers the review reminder's renderer)
-from .settings import MailConfigError, MailSettings, parse_mail_settings
+from app.mail.settings import MailConfigError, MailSettings, parse_mail_settings
 
 __all__ = ["MailConfigError", "MailSettings", "init_mail", "parse_mail_settings"]
 

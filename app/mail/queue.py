@@ -25,11 +25,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.mail.settings import MailSettings
+from app.mail.transport import PermanentFailure, Transport
 from app.models import new_id
 from app.models.mail import MailMessage, MailSuppression
-
-from .settings import MailSettings
-from .transport import PermanentFailure, Transport
 
 log = logging.getLogger(__name__)
 

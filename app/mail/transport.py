@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
-from .settings import MailSettings, is_loopback
+from app.mail.settings import MailSettings, is_loopback
 
 OUTBOX = "outbox"
 

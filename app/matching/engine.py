@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.chunks import chunks
 from app.matching.clustering import (
     NO_DECISIONS,
     Edge,
@@ -93,18 +94,18 @@ def _all_edges(index: RecordIndex, level: str) -> list[Edge]:
     positions = [
         p for p, record in enumerate(index.records) if record and is_eligible(level, record)
     ]
-    chunks = [positions[start : start + _CHUNK] for start in range(0, len(positions), _CHUNK)]
+    pieces = list(chunks(positions, _CHUNK))
     workers = index.config.workers
     if workers > 1 and len(positions) >= _PARALLEL_MINIMUM:
         index.prepare()
         _WORKER.update(index=index, level=level)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_worker_edges, chunks, chunksize=1)
+                parts = pool.map(_worker_edges, pieces, chunksize=1)
         finally:
             _WORKER.clear()
     else:
-        parts = [_edges_for(index, level, chunk) for chunk in chunks]
+        parts = [_edges_for(index, level, chunk) for chunk in pieces]
     records = index.records
     return [
         (value, records[a].record_id, records[b].record_id)  # type: ignore[union-attr]

@@ -31,7 +31,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from importers.normalise.boroughs import BOROUGH_GSS_CODES
+from app.records.normalise.boroughs import BOROUGH_GSS_CODES
 
 _APOSTROPHE_RE = re.compile(r"['\u2019\u2018`]")
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")

@@ -23,10 +23,10 @@ from app.matching.names import (
     name_boroughs,
     normalise_name,
 )
-from importers.normalise.emails import normalise_email
-from importers.normalise.phones import normalise_phone
-from importers.normalise.postcodes import normalise_postcode, postcode_district
-from importers.normalise.urls import url_host
+from app.records.normalise.emails import normalise_email
+from app.records.normalise.phones import normalise_phone
+from app.records.normalise.postcodes import normalise_postcode, postcode_district
+from app.records.normalise.urls import url_host
 
 # Mail providers shared by unrelated groups: their domain says nothing about who writes.
 FREE_MAIL_DOMAINS = frozenset(

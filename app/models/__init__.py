@@ -1,10 +1,10 @@
 """SQLAlchemy 2 models: the HSDS 3.0 tables (names and fields as in the HSDS schemas),
 plus provenance (source, source_record) and reference geography (postcode, area)."""
 
-from . import accounts, mail, review  # noqa: F401  (accounts and moderation; mail; review)
-from .base import Base, new_id
-from .contact import Contact, Language, Phone, Schedule
-from .dedupe import (
+from app.models import accounts, mail, review  # noqa: F401  (accounts and moderation; mail; review)
+from app.models.base import Base, new_id
+from app.models.contact import Contact, Language, Phone, Schedule
+from app.models.dedupe import (
     MatchDecision,
     MatchKey,
     MatchReview,
@@ -12,12 +12,25 @@ from .dedupe import (
     MergedAlias,
     MergedService,
 )
-from .geo import Area, Postcode
-from .location import Accessibility, Address, Location
-from .organization import Organization, OrganizationIdentifier, Program
-from .provenance import KeptId, Source, SourceRecord, stable_id
-from .service import CostOption, Funding, RequiredDocument, Service, ServiceArea, ServiceAtLocation
-from .taxonomy import Attribute, MetadataEntry, MetaTableDescription, Taxonomy, TaxonomyTerm
+from app.models.geo import Area, Postcode
+from app.models.location import Accessibility, Address, Location
+from app.models.organization import Organization, OrganizationIdentifier, Program
+from app.models.provenance import KeptId, Source, SourceRecord, stable_id
+from app.models.service import (
+    CostOption,
+    Funding,
+    RequiredDocument,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
+from app.models.taxonomy import (
+    Attribute,
+    MetadataEntry,
+    MetaTableDescription,
+    Taxonomy,
+    TaxonomyTerm,
+)
 
 __all__ = [
     "Accessibility",

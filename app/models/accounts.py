@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime, id_column, text
+from app.models.base import Base, UTCDateTime, id_column, text
 
 ROLES = ("admin", "moderator", "editor")
 TOKEN_SCOPES = ("read", "write")

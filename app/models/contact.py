@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, Float, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, fk, id_column, text
+from app.models.base import Base, fk, id_column, text
+from app.weekdays import DAY_CODES
 
 if TYPE_CHECKING:
-    from .taxonomy import Attribute
+    from app.models.taxonomy import Attribute
 
 SCHEDULE_FREQS = ("WEEKLY", "MONTHLY")
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+WEEKDAYS = DAY_CODES
 
 
 class Contact(Base):

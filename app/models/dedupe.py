@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime, id_column, text
+from app.models.base import Base, UTCDateTime, id_column, text
 
 DECISIONS = ("must_link", "cannot_link")
 

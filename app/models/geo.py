@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Float, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, id_column, text
+from app.models.base import Base, id_column, text
 
 
 class Postcode(Base):

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Float, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, fk, id_column, text
+from app.models.base import Base, fk, id_column, text
 
 if TYPE_CHECKING:
-    from .contact import Contact, Language, Phone, Schedule
-    from .organization import Organization
-    from .service import ServiceAtLocation
-    from .taxonomy import Attribute
+    from app.models.contact import Contact, Language, Phone, Schedule
+    from app.models.organization import Organization
+    from app.models.service import ServiceAtLocation
+    from app.models.taxonomy import Attribute
 
 LOCATION_TYPES = ("physical", "postal", "virtual")
 

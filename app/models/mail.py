@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime, id_column, text
+from app.models.base import Base, UTCDateTime, id_column, text
 
 MAIL_STATUSES = ("queued", "sending", "sent", "failed")
 

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, fk, id_column, text
+from app.models.base import Base, fk, id_column, text
 
 if TYPE_CHECKING:
-    from .contact import Contact, Phone
-    from .location import Location
-    from .service import Funding, Service
-    from .taxonomy import Attribute
+    from app.models.contact import Contact, Phone
+    from app.models.location import Location
+    from app.models.service import Funding, Service
+    from app.models.taxonomy import Attribute
 
 
 class Organization(Base):

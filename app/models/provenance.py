@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, fk, text
+from app.models.base import Base, UTCDateTime, fk, text
 
 if TYPE_CHECKING:
-    from .service import Service
+    from app.models.service import Service
 
 # Fixed namespace so the same source name and record key give the same IDs everywhere.
 SIGNPOST_NAMESPACE = uuid.UUID("5b0f6d1e-8f3c-4e52-9a47-51c2a7e0d3b1")
@@ -89,7 +89,7 @@ class KeptId(Base):
     """An ID a source published as its own (HSDS feeds and data packages keep their
     UUIDs), and who holds it: the source (for an organization or location, which the
     source's records share) or one source_record. A second source, or another record,
-    sending the same ID gets an ID of its own instead (importers.ids.IdClaims), so two
+    sending the same ID gets an ID of its own instead (app.records.ids.IdClaims), so two
     sources publishing the same example service neither collide nor overwrite each other.
     """
 

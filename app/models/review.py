@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime, id_column, text
+from app.models.base import Base, UTCDateTime, id_column, text
 
 REVIEW_ACTIONS = ("confirm", "changed", "closed")
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Float, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, fk, id_column, text
+from app.models.base import Base, UTCDateTime, fk, id_column, text
 
 if TYPE_CHECKING:
-    from .contact import Contact, Language, Phone, Schedule
-    from .location import Location
-    from .organization import Organization, Program
-    from .taxonomy import Attribute, MetadataEntry
+    from app.models.contact import Contact, Language, Phone, Schedule
+    from app.models.location import Location
+    from app.models.organization import Organization, Program
+    from app.models.taxonomy import Attribute, MetadataEntry
 
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 

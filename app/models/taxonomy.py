@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, UTCDateTime, fk, id_column, text
+from app.models.base import Base, UTCDateTime, fk, id_column, text
 
 
 class Taxonomy(Base):

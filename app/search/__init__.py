@@ -13,11 +13,12 @@ from types import ModuleType
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from . import generation, kept, postgis, sqlite
-from .places import AreaRef, Point, Venue
-from .suggest import Suggestion, suggest
-from .typos import correct_words
-from .words import query_words
+from app import generation
+from app.search import kept, postgis, sqlite
+from app.search.places import AreaRef, Point, Venue
+from app.search.suggest import Suggestion, suggest
+from app.search.typos import correct_words
+from app.search.words import query_words
 
 __all__ = [
     "AreaRef",

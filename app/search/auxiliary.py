@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, column, delete, select, table, text
 from sqlalchemy.orm import Session
 
-from app.bulk_insert import insert_rows
-
-from .words import suggestion_keys, vocabulary_words
+from app.chunks import chunks
+from app.records.bulk_insert import insert_rows
+from app.search.words import suggestion_keys, vocabulary_words
 
 word_table = table("service_search_word", column("word"))
 suggestion_table = table(
@@ -31,8 +31,8 @@ Bind = Session | Connection
 def insert_ignoring_duplicates(bind: Bind, target: Any, rows: list[dict[str, str]]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING, in batches (executemany)."""
     connection = bind.connection() if isinstance(bind, Session) else bind
-    for start in range(0, len(rows), BATCH):
-        insert_rows(connection, target, rows[start : start + BATCH], ignore_duplicates=True)
+    for chunk in chunks(rows, BATCH):
+        insert_rows(connection, target, chunk, ignore_duplicates=True)
 
 
 def add_words(bind: Bind, texts: Iterable[str]) -> None:
@@ -93,13 +93,13 @@ def rebuild_auxiliary(bind: Bind) -> None:
     ).all()
     names = {service_id: name for service_id, name, _ in documents}
     ids = list(names)
-    for start in range(0, max(len(ids), 1), BATCH):
-        chunk = ids[start : start + BATCH]
+    # one call even with no services, so the terms' suggestions are still written
+    for number, chunk in enumerate(chunks(ids, BATCH) if ids else [[]]):
         replace_service_suggestions(
             bind,
             chunk,
             {i: names[i] for i in chunk},
-            [(t, n) for t, n in terms] if start == 0 else [],
+            [(t, n) for t, n in terms] if number == 0 else [],
         )
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
+from app.chunks import chunks
 from app.models import Attribute, Organization, Service, TaxonomyTerm
+from app.search.auxiliary import add_term_suggestions, add_vocabulary, replace_service_suggestions
+from app.search.place_index import refresh_place_index
+from app.search.words import strip_accents, vocabulary_words
 from app.taxonomy import term_keywords
-
-from .auxiliary import add_term_suggestions, add_vocabulary, replace_service_suggestions
-from .place_index import refresh_place_index
-from .words import strip_accents, vocabulary_words
 
 CHUNK = 500
 
@@ -78,8 +78,7 @@ def replace_documents(
     chunk: an import's chunks share most of their words and all of their terms."""
     words: set[str] = set()
     used_terms: set[tuple[str, str]] = set()
-    for start in range(0, len(service_ids), CHUNK):
-        chunk = service_ids[start : start + CHUNK]
+    for chunk in chunks(service_ids, CHUNK):
         session.execute(delete, {"ids": chunk})
         refresh_place_index(session, chunk)
         terms = linked_terms(session, chunk)

@@ -36,18 +36,10 @@ from app.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from app.search.place_tables import area_index, venue_index
+from app.weekdays import CODE_OF_NAME
 
-from .place_tables import area_index, venue_index
-
-WEEKDAYS = {
-    "monday": "MO",
-    "tuesday": "TU",
-    "wednesday": "WE",
-    "thursday": "TH",
-    "friday": "FR",
-    "saturday": "SA",
-    "sunday": "SU",
-}
+WEEKDAYS = CODE_OF_NAME  # "monday" -> "MO"
 # The place index keeps the weekdays a venue or service runs as these bits.
 DAY_BITS = {day: 1 << i for i, day in enumerate(WEEKDAYS)}
 REFERRAL_ROUTES: dict[str, tuple[str, ...]] = {

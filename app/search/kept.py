@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, Select
 from sqlalchemy.orm import Session
 
-from . import generation
+from app import generation
 
 LIMIT_IDS = 2_000_000  # ids or rows, a pointer each (values are shared): ~16 MB
 

@@ -26,12 +26,11 @@ from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import Session
 
 from app.models import Service, ServiceAtLocation
-
-from . import areas_covering, backend
-from .filters import Condition
-from .kept import kept, kept_rows, query_key
-from .place_tables import area_index, venue_index
-from .places import (
+from app.search import areas_covering, backend
+from app.search.filters import Condition
+from app.search.kept import kept, kept_rows, query_key
+from app.search.place_tables import area_index, venue_index
+from app.search.places import (
     AREA_WIDE_NAMES,
     Hit,
     Point,

@@ -26,11 +26,11 @@ from typing import Any
 from sqlalchemy import Select, bindparam, case, delete, exists, select
 from sqlalchemy.orm import Session
 
-from app.bulk_insert import insert_rows
+from app.chunks import chunks
 from app.models import Location, Schedule, Service, ServiceArea, ServiceAtLocation
-
-from . import filters
-from .place_tables import area_index, venue_index
+from app.records.bulk_insert import insert_rows
+from app.search import filters
+from app.search.place_tables import area_index, venue_index
 
 # Services per refresh. SQLite probes an index for every id of an IN list, so larger is
 # cheaper (fewer statements); with 500 ids PostgreSQL's default costs prefer scanning all
@@ -41,8 +41,8 @@ CHUNK = {"sqlite": 500, "postgresql": 100}
 def refresh_place_index(session: Session, service_ids: list[str]) -> None:
     """Rewrite these services' venue and area index rows from the published tables."""
     size = CHUNK[session.get_bind().dialect.name]
-    for start in range(0, len(service_ids), size):
-        _refresh(session, service_ids[start : start + size])
+    for chunk in chunks(service_ids, size):
+        _refresh(session, chunk)
 
 
 def _refresh(session: Session, service_ids: list[str]) -> None:

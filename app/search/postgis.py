@@ -19,9 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.models import Area, Location
-
-from .documents import replace_documents
-from .places import AreaRef, Point
+from app.search.documents import replace_documents
+from app.search.places import AreaRef, Point
 
 service_search = table("service_search", column("service_id"), column("tsv"))
 location_geog = literal_column("location.geog", Geography(srid=4326))

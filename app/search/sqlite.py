@@ -23,10 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.models import Area, Location
-
-from .documents import replace_documents
-from .place_tables import venue_index
-from .places import AreaRef, Point, bounding_box
+from app.search.documents import replace_documents
+from app.search.place_tables import venue_index
+from app.search.places import AreaRef, Point, bounding_box
 
 service_search = table("service_search", column("service_id"))
 location_rtree = table(

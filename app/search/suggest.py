@@ -9,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Service, TaxonomyTerm
-
-from .auxiliary import suggestion_table
-from .words import WORD, fold_key, prefix_upper_bound
+from app.search.auxiliary import suggestion_table
+from app.search.words import WORD, fold_key, prefix_upper_bound
 
 CANDIDATES = 200  # rows read per kind; enough to rank the few shown
 

@@ -16,8 +16,8 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .auxiliary import known_words, word_table
-from .words import prefix_upper_bound
+from app.search.auxiliary import known_words, word_table
+from app.search.words import prefix_upper_bound
 
 CUTOFF = 75  # rapidfuzz ratio (0-100) a correction must reach
 LENGTH_SLACK = 2  # a candidate may be this many letters shorter or longer

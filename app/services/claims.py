@@ -18,8 +18,7 @@ from app.auth.accounts import link_organization, organization_ids
 from app.errors import Conflict, NotFound, Unprocessable
 from app.models import Organization, new_id
 from app.models.accounts import Account, ChangeRequest
-
-from .text import escape_like
+from app.sql_text import escape_like
 
 SHARED_HOSTS = {
     "blogspot.com",

@@ -9,12 +9,11 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.auth.permissions import may_edit
 from app.errors import NotFound
 from app.models import Contact, Location, Organization, Service, ServiceAtLocation
 from app.models.accounts import Account
-
-from .resources import owners, row_values
+from app.resources import owners, row_values
+from app.services.permissions import may_edit
 
 
 def organization_contacts(

@@ -25,13 +25,10 @@ from sqlalchemy.orm import Session
 
 from app import search
 from app.auth.accounts import link_organization
-from app.auth.permissions import require_may_edit
 from app.errors import Conflict, NotFound, Unprocessable
 from app.models import MetadataEntry, Phone, Program, Service, TaxonomyTerm, new_id
 from app.models.accounts import Account, ChangeRequest, FieldLock
-from app.services.audit import record_change
-
-from .resources import (
+from app.resources import (
     LINKABLE,
     RESOURCES,
     affected_services,
@@ -40,6 +37,8 @@ from .resources import (
     parent_refs,
     row_values,
 )
+from app.services.audit import record_change
+from app.services.permissions import require_may_edit
 
 DELETED_SERVICE_STATUS = "defunct"
 LIVE_SERVICE_STATUSES = ("active", "temporarily closed")

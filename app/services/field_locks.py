@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.chunks import chunks
 from app.models import (
     Attribute,
     Contact,
@@ -38,9 +39,8 @@ from app.models import (
     new_id,
 )
 from app.models.accounts import ChangeRequest, FieldLock
-
-from .editing import CREATED, DELETED
-from .resources import load_row, owners, row_values
+from app.resources import load_row, owners, row_values
+from app.services.editing import CREATED, DELETED
 
 Data = dict[str, Any]
 
@@ -122,10 +122,9 @@ def _walk(data: Data) -> Iterator[tuple[str, Data, list | None]]:
 
 def _locks(session: Session, ids: set[str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
-    chunk = sorted(ids)
-    for start in range(0, len(chunk), 500):
+    for chunk in chunks(sorted(ids)):
         query = select(FieldLock.resource_id, FieldLock.field_name).where(
-            FieldLock.resource_id.in_(chunk[start : start + 500])
+            FieldLock.resource_id.in_(chunk)
         )
         for resource_id, name in session.execute(query):
             found[resource_id].add(name)

@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.auth.permissions import require_may_edit
+from app.chunks import chunks
 from app.errors import NotFound
 from app.models import Location, Organization, Service, ServiceAtLocation, new_id
 from app.models.accounts import Account, AccountOrganization, FollowUp
 from app.models.mail import MailMessage, MailSuppression
 from app.models.review import REVIEW_ACTIONS, ReviewLink, ReviewState
-
-from .editing import LIVE_SERVICE_STATUSES, Change, apply_change
-from .resources import row_values
+from app.resources import row_values
+from app.services.editing import LIVE_SERVICE_STATUSES, Change, apply_change
+from app.services.permissions import require_may_edit
 
 UNKNOWN_BOROUGH = "unknown"
 STALE_REASON = "stale"
@@ -149,6 +149,7 @@ URGENT_AFTER = dt.timedelta(days=14)  # after the second
 LINK_LIFETIME = dt.timedelta(days=42)  # outlives the cycle's last reminder by two weeks
 STAGE_NAMES = {1: "reminder", 2: "second reminder", 3: "urgent reminder"}
 REVIEW_MAIL = "review"
+BULK = 5000  # rows per bulk statement of a review run
 
 
 def seen_at(last_modified: dt.datetime, assured_date: str | None) -> dt.datetime:
@@ -280,29 +281,25 @@ def run_review(
                 {"id": new_id(), "kind": REVIEW_MAIL, "payload": payload, "to_address": address,
                  "status": "queued", "attempts": 0, "created_at": now, "next_attempt_at": now}
             )  # fmt: skip
-    for chunk in chunks(new_states):
+    for chunk in chunks(new_states, BULK):
         session.execute(insert(ReviewState), chunk)
-    for chunk in chunks(changed_states):
+    for chunk in chunks(changed_states, BULK):
         session.execute(update(ReviewState), chunk)
-    for chunk in chunks(messages):
+    for chunk in chunks(messages, BULK):
         session.execute(insert(MailMessage), chunk)
     if urgent:
         flagged = set()
-        for chunk in chunks(urgent):
+        for chunk in chunks(urgent, BULK):
             flagged |= set(
                 session.scalars(select(FollowUp.service_id).where(FollowUp.service_id.in_(chunk)))
             )
         follow = [{"service_id": i, "reason": STALE_REASON, "flagged_at": now}
                   for i in urgent if i not in flagged]  # fmt: skip
-        for chunk in chunks(follow):
+        for chunk in chunks(follow, BULK):
             session.execute(insert(FollowUp), chunk)
     report.messages = len(messages)
     session.flush()
     return report
-
-
-def chunks(items: list, size: int = 5000) -> list[list]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 # One-use links ------------------------------------------------------------------------------

@@ -24,8 +24,7 @@ from app.models import (
     ServiceArea,
     ServiceAtLocation,
 )
-
-from .paging import Page, in_order, paginate
+from app.services.paging import Page, in_order, paginate
 
 SERVICE_PARTS = (Phone, Schedule, Contact, Language, CostOption, ServiceArea, ServiceAtLocation)
 SAL_PARTS = (Phone, Schedule, Contact)

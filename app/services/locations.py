@@ -7,8 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.models import Location
-
-from .loading import location_options
+from app.services.loading import location_options
 
 
 def get_location(session: Session, location_id: str) -> Location:

@@ -16,15 +16,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.auth.accounts import get_account, link_organization
-from app.auth.permissions import is_staff, require_staff
 from app.auth.ratelimit import REPORT, check_limit, record_event
 from app.errors import Conflict, Forbidden, NotFound, SignpostError, Unprocessable
 from app.models import Service, new_id
 from app.models.accounts import Account, ChangeRequest, FieldLock
-
-from .editing import Change, apply_change, make_diff, validate_references
-from .paging import Page, in_order, paginate
-from .resources import load_row, row_values
+from app.resources import load_row, row_values
+from app.services.editing import Change, apply_change, make_diff, validate_references
+from app.services.paging import Page, in_order, paginate
+from app.services.permissions import is_staff, require_staff
 
 MODES = ("untrusted", "all", "none")
 MAX_MESSAGE = 2000

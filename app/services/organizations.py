@@ -7,10 +7,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.errors import NotFound
 from app.models import Organization
-
-from .loading import location_options, organization_detail_options, service_full_options
-from .paging import Page, in_order, paginate
-from .text import escape_like
+from app.services.loading import location_options, organization_detail_options, service_full_options
+from app.services.paging import Page, in_order, paginate
+from app.sql_text import escape_like
 
 
 def list_organizations(

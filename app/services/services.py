@@ -20,22 +20,21 @@ from app.errors import NotFound, Unprocessable
 from app.geo import UnknownPostcode, locate_postcode
 from app.geo.areas import borough_names
 from app.models import Service, ServiceAtLocation
+from app.records.normalise.boroughs import match_borough
 from app.search import filters
 from app.search.filters import Condition
 from app.search.kept import kept, kept_ids
 from app.search.nearby import PlaceHits, measure, rank_service_at_locations, rank_services
 from app.search.places import Point
-from app.taxonomy import descendant_ids, find_term_ids
-from app.taxonomy.terms import taxonomy_ids_named
-from importers.normalise.boroughs import match_borough
-
-from .loading import (
+from app.services.loading import (
     service_at_location_list_options,
     service_at_location_options,
     service_full_options,
     service_list_options,
 )
-from .paging import Page, in_order, paginate
+from app.services.paging import Page, in_order, paginate
+from app.taxonomy import descendant_ids, find_term_ids
+from app.taxonomy.terms import taxonomy_ids_named
 
 
 @dataclass

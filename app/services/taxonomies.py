@@ -7,9 +7,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.errors import NotFound
 from app.models import Taxonomy, TaxonomyTerm
-
-from .paging import Page, in_order, paginate
-from .text import escape_like
+from app.services.paging import Page, in_order, paginate
+from app.sql_text import escape_like
 
 
 def list_taxonomies(session: Session, search: str | None, page: int, per_page: int) -> Page:

@@ -7,10 +7,9 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import generation
 from app.models import Taxonomy, TaxonomyTerm, stable_id
-from app.search import generation
-
-from .builtin import (
+from app.taxonomy.builtin import (
     TAXONOMY_DESCRIPTION,
     TAXONOMY_NAME,
     TAXONOMY_VERSION,

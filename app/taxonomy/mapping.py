@@ -17,9 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Attribute, Taxonomy, TaxonomyTerm, stable_id
-
-from .builtin import all_terms
-from .load import builtin_taxonomy_id, builtin_term_id, ensure_builtin_taxonomy
+from app.taxonomy.builtin import all_terms
+from app.taxonomy.load import builtin_taxonomy_id, builtin_term_id, ensure_builtin_taxonomy
 
 FUZZY_CUTOFF = 88  # rapidfuzz ratio for one mistyped word ("befreinding" ~ "befriending")
 FUZZY_MIN_LENGTH = 5  # shorter words are matched exactly only ("art" is not "arts" typo'd)

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Taxonomy, TaxonomyTerm
-from app.services.text import escape_like
+from app.sql_text import escape_like
 
 
 def descendant_ids(session: Session, term_ids: Iterable[str]) -> set[str]:

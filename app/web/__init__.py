@@ -1,10 +1,10 @@
 """Server-rendered pages for link workers and the public: the search page (served at `/`
-to browsers by app/api/root.py), the service page, the social prescription and the
+to browsers: see `app.serve_search_page_at_root`), the service page, the social prescription and the
 borough overview."""
 
 from flask import Flask
 
-from . import boroughs, prescription, review_links, services
+from app.web import boroughs, prescription, review_links, services
 
 BLUEPRINTS = [services.blp, prescription.blp, boroughs.blp, review_links.blp]
 

@@ -28,19 +28,18 @@ from flask import (
 from app.auth.accounts import authenticate, organizations_of
 from app.auth.csrf import check_csrf, rotate_csrf
 from app.auth.current import client_ip, own_organizations, session_account, sign_in_session
-from app.auth.permissions import is_staff, require_may_edit
 from app.auth.ratelimit import TooManyRequests
 from app.auth.setup import flag
 from app.db import get_session
 from app.errors import NotFound, SignpostError, Unauthorized
 from app.models import Organization, Service
+from app.resources import row_values
 from app.services.claims import find_organizations, request_claim
 from app.services.editing import submit_change
 from app.services.freshness import confirm_service, is_flagged, last_seen, months_before
 from app.services.moderation import list_change_requests, needs_moderation
-from app.services.resources import row_values
-
-from .account_forms import SERVICE_FIELDS, changes_from, form_for, read_form
+from app.services.permissions import is_staff, require_may_edit
+from app.web.account_forms import SERVICE_FIELDS, changes_from, form_for, read_form
 
 blp = Blueprint("web_account", __name__, url_prefix="/account")
 CONFIRM_AFTER_MONTHS = 12

@@ -12,8 +12,7 @@ from app.geo import count_services_by_borough
 from app.models import Location, Service, ServiceAtLocation
 from app.search import filters
 from app.taxonomy import find_term_ids
-
-from .search import NEEDS
+from app.web.search import NEEDS
 
 blp = Blueprint("boroughs", __name__)
 

@@ -17,9 +17,8 @@ from app.db import get_read_session
 from app.models import Service
 from app.services.loading import service_full_options
 from app.services.paging import in_order
-
-from .present import Listing, describe
-from .search import parse_ids
+from app.web.present import Listing, describe
+from app.web.search import parse_ids
 
 blp = Blueprint("prescription", __name__)
 

@@ -15,18 +15,10 @@ from dataclasses import dataclass
 
 from app.models import Location, Schedule, Service, ServiceAtLocation
 from app.search.places import AREA_WIDE_NAMES, Point, haversine
+from app.weekdays import DAY_CODES, DAY_NAMES
 
 WALKING_METRES_PER_MINUTE = 80
-DAY_NAMES = {
-    "MO": "Monday",
-    "TU": "Tuesday",
-    "WE": "Wednesday",
-    "TH": "Thursday",
-    "FR": "Friday",
-    "SA": "Saturday",
-    "SU": "Sunday",
-}
-DAY_ORDER = list(DAY_NAMES)
+DAY_ORDER = list(DAY_CODES)
 ORDINALS = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", 5: "Fifth", -1: "Last"}
 BYDAY = re.compile(r"^([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)$")
 TIME = re.compile(r"^(\d{1,2}):(\d{2})")

@@ -25,8 +25,8 @@ from app.errors import Unprocessable
 from app.models import Service
 from app.search.places import Point
 from app.services.services import ServiceFilters, list_services, locate
-
-from .present import Listing, describe
+from app.web.present import Listing, describe
+from app.weekdays import WEEKDAY_NAMES
 
 # What a person might say, and the built-in taxonomy term it means.
 NEEDS: tuple[tuple[str, str], ...] = (
@@ -54,7 +54,7 @@ PROXIMITIES: tuple[tuple[int, str], ...] = (
     (5000, "5 km"),
 )
 DEFAULT_PROXIMITY = 2000
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = WEEKDAY_NAMES
 PER_PAGE = 10
 MAX_SHORTLIST = 20
 SEARCH_FIELDS = ("postcode", "taxonomy_term", "search")
@@ -269,12 +269,6 @@ def change_shortlist(args: MultiDict) -> Response | None:
     single = (parse_ids(args.getlist("add")) or list(removed))[:1]
     fragment = f"result-{single[0]}" if single and "add_picked" not in args else "prescription"
     return redirect(form.url(fragment), code=303)
-
-
-def prefers_html() -> bool:
-    """True when the client would rather have a page than JSON (a browser's Accept)."""
-    accept = request.accept_mimetypes
-    return accept.best_match(["application/json", "text/html"]) == "text/html"
 
 
 def search_page() -> Response:

@@ -33,9 +33,8 @@ from app.errors import BadRequest, NotFound
 from app.models import Service, Source, SourceRecord
 from app.services.moderation import MAX_MESSAGE, report_problem
 from app.services.services import get_service
-
-from .present import address_text, describe, has_point, opening_times, safe_url
-from .search import parse_ids
+from app.web.present import address_text, describe, has_point, opening_times, safe_url
+from app.web.search import parse_ids
 
 blp = Blueprint("service_page", __name__)
 

@@ -63,7 +63,7 @@ def _claim_published() -> None:
 
 def _ids(data, shared):
     """(id, shared) of the object and everything nested in it (a copy of
-    importers.ids.ids_of as it was at this revision: migrations do not import the app)."""
+    app.records.ids.ids_of as it was at this revision: migrations do not import the app)."""
     if isinstance(data.get("id"), str):
         yield data["id"], shared
     for name, value in data.items():

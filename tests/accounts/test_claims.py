@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.services.claims import domain_matches
-
-from .conftest import CAMDEN, HEATH_WALK
+from tests.accounts.conftest import CAMDEN, HEATH_WALK
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from app.auth.passwords import verify_password
 from app.models.accounts import Account, ApiToken
-
-from .conftest import CAMDEN, ISLINGTON, PASSWORD
+from tests.accounts.conftest import CAMDEN, ISLINGTON, PASSWORD
 
 
 def account(session, email) -> Account:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.auth.commands import COMMANDS
+from app.cli.accounts import COMMANDS
 from app.config import SETTINGS
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()

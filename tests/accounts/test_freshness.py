@@ -11,8 +11,7 @@ from sqlalchemy import select, update
 from app.models import Location, Service
 from app.models.accounts import FollowUp
 from app.services.freshness import months_before
-
-from .conftest import HEATH_WALK, KNIT
+from tests.accounts.conftest import HEATH_WALK, KNIT
 
 LONG_AGO = dt.datetime(2023, 1, 10, tzinfo=dt.UTC)
 REGENTS_PARK = "c8cc5fc9-e719-5d30-958a-ae77d5042c0b"

@@ -4,9 +4,8 @@ when, as HSDS metadata objects, newest first, in the HSDS page envelope."""
 from __future__ import annotations
 
 from app.models import new_id
-
-from .conftest import CAMDEN, HEATH_WALK
-from .test_import_conflicts import import_lunch_club
+from tests.accounts.conftest import CAMDEN, HEATH_WALK
+from tests.accounts.test_import_conflicts import import_lunch_club
 
 ENVELOPE = [
     "total_items",

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.models import Phone, Service, SourceRecord
 from app.models.accounts import ChangeRequest
-from importers.pipeline import SourceSpec, run_import
-from importers.record import Record
+from importers.pipeline.run import SourceSpec, run_import
+from importers.readers.record import Record
 
 SOURCE = SourceSpec(name="lunch-clubs", format="hsds")
 

@@ -7,8 +7,7 @@ import pytest
 
 from app.models import new_id
 from app.services.moderation import report_problem
-
-from .conftest import HEATH_WALK, KNIT
+from tests.accounts.conftest import HEATH_WALK, KNIT
 
 
 def name_of(client, service_id=HEATH_WALK) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import CAMDEN, HEATH_WALK
+from tests.accounts.conftest import CAMDEN, HEATH_WALK
 
 SECRET = "07700 900999"
 

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.models.accounts import ApiToken, RateEvent
-
-from .conftest import PASSWORD
+from tests.accounts.conftest import PASSWORD
 
 
 def test_tokens_are_stored_only_as_their_sha256(session, jo):

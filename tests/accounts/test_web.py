@@ -8,8 +8,7 @@ import re
 import pytest
 
 from app.auth.passwords import hash_password
-
-from .conftest import CAMDEN, HEATH_WALK, KNIT, PASSWORD
+from tests.accounts.conftest import CAMDEN, HEATH_WALK, KNIT, PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import pytest
 
 from app.models import new_id
-
-from .conftest import ISLINGTON
+from tests.accounts.conftest import ISLINGTON
 
 RESOURCES = [
     "organization",

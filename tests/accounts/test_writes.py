@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from app.models import new_id
-
-from .conftest import CAMDEN, HEATH_WALK
+from tests.accounts.conftest import CAMDEN, HEATH_WALK
 
 
 def parse(moment: str) -> dt.datetime:

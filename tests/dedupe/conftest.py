@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from importers.pipeline import SourceSpec, run_import
-from importers.record import Record
+from importers.pipeline.run import SourceSpec, run_import
+from importers.readers.record import Record
 
 CAREPLACE = SourceSpec(name="careplace-camden", format="careplace", title="CarePlace", priority=10)
 LVSC = SourceSpec(name="lvsc-map", format="lvsc", title="LVSC map", priority=50)

@@ -25,8 +25,8 @@ from app.matching import (
     match_incremental,
 )
 from app.models import MatchKey, MatchReview, MatchSummary, Source, SourceRecord
-from importers.pipeline import SourceSpec, run_import
-from importers.record import Record
+from importers.pipeline.run import SourceSpec, run_import
+from importers.readers.record import Record
 
 BENCH_DATA = Path(__file__).resolve().parents[2] / "bench" / "dedupe_data.py"
 # Small block limits, so that 1,500 records have the large blocks (compared by name-order

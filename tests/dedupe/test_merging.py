@@ -9,8 +9,15 @@ from sqlalchemy import select
 from app.dedupe import run_dedupe
 from app.export import ExportSettings, export_dump
 from app.models import MergedAlias, Organization, Service, SourceRecord
-
-from .conftest import CAREPLACE, COUNCIL, HEATH_WALK, HEATH_WALK_LVSC, LVSC, SHED, listing
+from tests.dedupe.conftest import (
+    CAREPLACE,
+    COUNCIL,
+    HEATH_WALK,
+    HEATH_WALK_LVSC,
+    LVSC,
+    SHED,
+    listing,
+)
 
 
 def service_of(session, source: str, key: str) -> str:

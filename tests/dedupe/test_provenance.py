@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import Service, SourceRecord
-
-from .conftest import CAREPLACE, HEATH_WALK, HEATH_WALK_LVSC, LVSC
+from tests.dedupe.conftest import CAREPLACE, HEATH_WALK, HEATH_WALK_LVSC, LVSC
 
 
 def ids(session) -> tuple[str, str]:

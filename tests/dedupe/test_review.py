@@ -13,8 +13,7 @@ from app.auth.tokens import create_token
 from app.dedupe import run_dedupe
 from app.dedupe.review import review_page
 from app.models import MergedAlias, Service, SourceRecord
-
-from .conftest import CAREPLACE, HEATH_WALK, HEATH_WALK_LVSC, LVSC, listing
+from tests.dedupe.conftest import CAREPLACE, HEATH_WALK, HEATH_WALK_LVSC, LVSC, listing
 
 HILL_WALK = listing("Parliament Hill Walk", "Camden Health Walks", description="A walk.")
 

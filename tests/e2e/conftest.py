@@ -19,11 +19,11 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app, migrate
+from app.demo.sample import load_sample
+from app.demo.sample_catalogue import POSTCODE_SAMPLE
 from app.geo import LONDON_BOROUGHS, assign_boroughs, load_areas, load_postcodes
-from app.sample import load_sample
 from app.taxonomy import ensure_builtin_taxonomy
-from importers.postcodes import read_postcodes
-from importers.sample_catalogue import POSTCODE_SAMPLE
+from importers.readers.postcodes import read_postcodes
 from tests.conftest import NO_RATE_LIMITS
 
 CHROMIUM = Path(os.environ.get("SIGNPOST_CHROMIUM", "/usr/bin/chromium"))

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from app import create_app, migrate
 from app.auth.accounts import create_account, link_organization
-from app.sample import load_sample
+from app.demo.sample import load_sample
 from tests.accounts.conftest import CAMDEN, HEATH_WALK, PASSWORD
 from tests.conftest import NO_RATE_LIMITS
 from tests.e2e.conftest import AXE, axe_violations

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from app.demo.sample import load_services
 from app.export import ExportSettings, export_dump
 from app.models import Contact, Phone, Source, SourceRecord, stable_id
-from app.sample import load_services
 
 NOW = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 PUBLIC_URL = "https://signpost.example.org"

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from app.export import FORMATS
-from app.export.command import dumps_dir
+from app.export.snapshot import dumps_dir
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import frictionless
 import pytest
 
 from app.reference import HSDS_EXAMPLES, ORUK_V3_EXAMPLES
-from importers.formats import FORMATS, read_source
-from importers.pipeline import SourceSpec, run_import
+from importers.pipeline.formats import FORMATS, read_source
+from importers.pipeline.run import SourceSpec, run_import
 
 DATA = Path(__file__).parents[1] / "data"
 MAPPINGS = Path(__file__).parents[2] / "importers" / "mappings"

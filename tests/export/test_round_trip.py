@@ -2,7 +2,7 @@
 API: every GET /services/{id} body is the same, apart from last_modified (the import's
 own time) and two things HSDS's tabular form cannot say (see `as_tabular_says_it`).
 
-The import here is the data package reader plus `app.sample.load_services`, which
+The import here is the data package reader plus `app.demo.sample.load_services`, which
 publishes HSDS dicts that already carry their IDs (what an import keeping IDs does).
 """
 
@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from app import create_app, migrate
+from app.demo.sample import load_services
 from app.export import export_dump
-from app.sample import load_services
-from importers.datapackage import read_datapackage
-from importers.record import Record
+from importers.readers.datapackage import read_datapackage
+from importers.readers.record import Record
 
 HH_MM = re.compile(r"^\d{2}:\d{2}$")
 DESCRIBED = ("organization", "program", "taxonomy_detail", "taxonomy_term")

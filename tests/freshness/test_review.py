@@ -16,8 +16,7 @@ from app.models.accounts import ChangeRequest, FollowUp
 from app.models.mail import MailMessage
 from app.models.review import ReviewLink, ReviewState
 from app.services.freshness import new_link, run_review, token_hash
-
-from .conftest import CAMDEN_PUBLIC, KNIT, SAM, links_in
+from tests.freshness.conftest import CAMDEN_PUBLIC, KNIT, SAM, links_in
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 TODAY = dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -21,7 +21,8 @@ from app import create_app
 from app.auth import passwords
 from app.auth.accounts import create_account
 from app.auth.tokens import create_token
-from app.demo import load_demo
+from app.demo.directory import load_demo
+from app.demo.sample import load_sample
 from app.models import (
     Accessibility,
     Attribute,
@@ -39,10 +40,8 @@ from app.models import (
     TaxonomyTerm,
 )
 from app.models.accounts import Account, ApiToken, ChangeRequest
-from app.sample import load_sample
 from app.services.moderation import report_problem
-
-from .fuzzing import KNOWN_IDS
+from tests.fuzz.fuzzing import KNOWN_IDS
 
 ID_SOURCES = {
     "services": Service,

@@ -18,10 +18,9 @@ from typing import Any
 import pytest
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
+from tests.fuzz.fuzzing import FUZZ_SETTINGS, load_document
 from tests.hsds import BASE_URL as HSDS_BASE_URL
 from tests.hsds import SCHEMA_DIR as HSDS_SCHEMA_DIR
-
-from .fuzzing import FUZZ_SETTINGS, load_document
 
 
 def offline(node: Any, base: str = "") -> Any:

@@ -10,7 +10,7 @@ which takes several times longer.
 
 from __future__ import annotations
 
-from .fuzzing import CHECKS, COVER_WRITES, FUZZ_SETTINGS, ROOT, load_schema
+from tests.fuzz.fuzzing import CHECKS, COVER_WRITES, FUZZ_SETTINGS, ROOT, load_schema
 
 OPENAPI = ROOT / "openapi.yaml"
 READS = load_schema(OPENAPI, coverage=True).include(method="GET")

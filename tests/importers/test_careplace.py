@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from importers.careplace import read_careplace
-from importers.record import Note, Record, RecordError, SourceFormatError
+from importers.readers.careplace import read_careplace
+from importers.readers.record import Note, Record, RecordError, SourceFormatError
 
 DATA = Path(__file__).parents[1] / "data" / "careplace"
 

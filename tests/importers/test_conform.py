@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from importers.conform import SHAPES, _columns, conform_service, storable, storable_text
+from app.records.conform import SHAPES, _columns, conform_service, storable, storable_text
 
 
 def conformed(service):

@@ -5,8 +5,8 @@ import zipfile
 import pytest
 
 from app import reference
-from importers.datapackage import read_datapackage
-from importers.record import Record, RecordError, SourceFormatError
+from importers.readers.datapackage import read_datapackage
+from importers.readers.record import Record, RecordError, SourceFormatError
 from tests import hsds
 
 HSDS3_CSV = reference.HSDS_EXAMPLES / "csv"

@@ -4,7 +4,7 @@ import gc
 
 import pytest
 
-from importers.gc_tuning import YOUNG_THRESHOLD, fewer_collections
+from importers.pipeline.gc_tuning import YOUNG_THRESHOLD, fewer_collections
 
 
 def test_inside_the_block_passes_are_rare_and_older_objects_frozen():

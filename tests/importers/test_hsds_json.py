@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.reference import HSDS_EXAMPLES
-from importers import hsds_json
-from importers.hsds_json import api_base, fetch_url, read_hsds
-from importers.record import Record, RecordError, SourceFormatError
+from importers.readers import hsds_json
+from importers.readers.hsds_json import api_base, fetch_url, read_hsds
+from importers.readers.record import Record, RecordError, SourceFormatError
 
 DATA = Path(__file__).parents[1] / "data" / "hsds"
 BASE = "https://directory.example.org/api"

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from importers.lvsc import html_to_text, read_lvsc
-from importers.record import Record, RecordError, SourceFormatError
+from importers.readers.lvsc import html_to_text, read_lvsc
+from importers.readers.record import Record, RecordError, SourceFormatError
 
 DATA = Path(__file__).parents[1] / "data" / "lvsc"
 SCHEME = "LVSC scheme fields"

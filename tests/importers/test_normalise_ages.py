@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers.normalise import parse_age_range
+from app.records.normalise import parse_age_range
 
 FAST = settings(max_examples=200, database=None, deadline=None)
 

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers.normalise import borough_gss_code, match_borough, split_areas
-from importers.normalise.boroughs import BOROUGH_GSS_CODES
+from app.records.normalise import borough_gss_code, match_borough, split_areas
+from app.records.normalise.boroughs import BOROUGH_GSS_CODES
 
 FAST = settings(max_examples=200, database=None, deadline=None)
 

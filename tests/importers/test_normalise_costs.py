@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers.normalise import is_free, parse_cost
+from app.records.normalise import is_free, parse_cost
 
 FAST = settings(max_examples=200, database=None, deadline=None)
 FREE = {"option": "free", "amount": 0.0}

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import importers.normalise as normalise
+import app.records.normalise as normalise
 
 FUNCTIONS = [getattr(normalise, name) for name in normalise.__all__ if name != "is_free"]
 HOSTILE = settings(max_examples=100, deadline=None, derandomize=True, database=None)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers.normalise import parse_opening_times
+from app.records.normalise import parse_opening_times
 
 FAST = settings(max_examples=200, database=None, deadline=None)
 WEEKDAYS = "MO,TU,WE,TH,FR"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers.normalise import normalise_phone, split_phones
+from app.records.normalise import normalise_phone, split_phones
 
 FAST = settings(max_examples=200, database=None, deadline=None)
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers.normalise import find_postcode, normalise_postcode, outward_code, postcode_district
+from app.records.normalise import find_postcode, normalise_postcode, outward_code, postcode_district
 
 FAST = settings(max_examples=200, database=None, deadline=None)
 

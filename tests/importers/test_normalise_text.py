@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers.normalise import clean_text, strip_html
+from app.records.normalise import clean_text, strip_html
 
 FAST = settings(max_examples=200, database=None, deadline=None)
 

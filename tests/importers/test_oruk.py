@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from app import reference
-from importers.oruk import is_v1_service, parse_byday, parse_time, read_oruk
-from importers.record import Record, RecordError, SourceFormatError
+from importers.readers.oruk import is_v1_service, parse_byday, parse_time, read_oruk
+from importers.readers.record import Record, RecordError, SourceFormatError
 from tests import hsds
 
 DATA = Path(__file__).parents[1] / "data" / "oruk"

@@ -20,10 +20,10 @@ from app.models import (
     SourceRecord,
     stable_id,
 )
-from importers.careplace import read_careplace
-from importers.lvsc import read_lvsc
-from importers.pipeline import SourceSpec, WithdrawalRefused, run_import
-from importers.record import Record, SourceFormatError
+from importers.pipeline.run import SourceSpec, WithdrawalRefused, run_import
+from importers.readers.careplace import read_careplace
+from importers.readers.lvsc import read_lvsc
+from importers.readers.record import Record, SourceFormatError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HEADER = [
@@ -272,7 +272,7 @@ def test_imported_services_are_searchable(session, client, tmp_path):
 
 def test_an_organisation_identifier_follows_its_record_to_another_organisation(session):
     from app.models import Organization, OrganizationIdentifier
-    from importers.publish import publish_services
+    from app.records.publish import publish_services
 
     charity = {"id": stable_id("charity"), "identifier": "1083707",
                "identifier_scheme": "GB-CHC", "identifier_type": "Charity Number"}  # fmt: skip

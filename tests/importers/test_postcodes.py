@@ -5,10 +5,16 @@ from pathlib import Path
 
 import pytest
 
+from app.demo import postcode_sample as make_postcode_sample
 from app.reference import CODEPOINT_LONDON
-from importers import make_postcode_sample, postcodes
-from importers.postcodes import PostcodeRow, PostcodeSummary, format_postcode, read_postcodes
-from importers.record import SourceFormatError
+from importers.readers import postcodes
+from importers.readers.postcodes import (
+    PostcodeRow,
+    PostcodeSummary,
+    format_postcode,
+    read_postcodes,
+)
+from importers.readers.record import SourceFormatError
 
 DATA = Path(__file__).parents[1] / "data" / "postcodes"
 SAMPLE = Path(make_postcode_sample.__file__).parent / "data" / "london_postcodes_sample.csv"

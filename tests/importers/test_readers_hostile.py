@@ -39,19 +39,19 @@ import pytest
 from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 
-from importers import careplace
-from importers.datapackage import read_datapackage
-from importers.flatten import flatten_service
-from importers.formats import FORMATS, read_source
-from importers.hsds_json import read_hsds
-from importers.ids import assign_ids
-from importers.lvsc import read_lvsc
-from importers.oruk import V1_SERVICE_KEYS, read_oruk
-from importers.postcodes import PostcodeRow, read_postcodes
-from importers.prepare import Rejected, prepare_service
-from importers.record import Note, Record, RecordError, SourceFormatError
-from importers.spreadsheet import read_spreadsheet
-from importers.tabular import DEFAULT_SIZE_LIMIT
+from app.records.ids import assign_ids
+from app.records.rows import flatten_service
+from importers.pipeline.formats import FORMATS, read_source
+from importers.pipeline.prepare import Rejected, prepare_service
+from importers.readers import careplace
+from importers.readers.datapackage import read_datapackage
+from importers.readers.hsds_json import read_hsds
+from importers.readers.lvsc import read_lvsc
+from importers.readers.oruk import V1_SERVICE_KEYS, read_oruk
+from importers.readers.postcodes import PostcodeRow, read_postcodes
+from importers.readers.record import Note, Record, RecordError, SourceFormatError
+from importers.readers.spreadsheet import read_spreadsheet
+from importers.readers.tabular import DEFAULT_SIZE_LIMIT
 
 HOSTILE = settings(
     max_examples=int(os.environ.get("SIGNPOST_HOSTILE_EXAMPLES", "20")),

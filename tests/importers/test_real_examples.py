@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.models import Funding, Program, Service, SourceRecord
+from app.records.ids import ids_of
 from app.reference import HSDS_EXAMPLES, ORUK_V3_EXAMPLES
-from importers.datapackage import read_datapackage
-from importers.hsds_json import read_hsds
-from importers.ids import ids_of
-from importers.oruk import read_oruk
-from importers.pipeline import SourceSpec, run_import
-from importers.record import RecordError
+from importers.pipeline.run import SourceSpec, run_import
+from importers.readers.datapackage import read_datapackage
+from importers.readers.hsds_json import read_hsds
+from importers.readers.oruk import read_oruk
+from importers.readers.record import RecordError
 
 EXAMPLES = {"hsds": HSDS_EXAMPLES, "oruk": ORUK_V3_EXAMPLES}
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"

@@ -10,13 +10,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from importers.careplace import read_careplace
-from importers.hsds_json import read_hsds
-from importers.lvsc import read_lvsc
-from importers.normalise import normalise_phone, normalise_postcode, parse_opening_times
-from importers.oruk import read_oruk
-from importers.record import Record, RecordError
-from importers.sample_catalogue import (
+from app.demo.sample_catalogue import (
     ACTIVITIES,
     CAREPLACE_CAMDEN,
     CAREPLACE_ISLINGTON,
@@ -25,9 +19,15 @@ from importers.sample_catalogue import (
     POSTCODE_SAMPLE,
     build_world,
 )
-from importers.sample_data import MANIFEST, main, read_manifest, write_samples
-from importers.spreadsheet import read_spreadsheet
-from importers.tabular import detect_encoding
+from app.demo.sample_data import MANIFEST, main, read_manifest, write_samples
+from app.records.normalise import normalise_phone, normalise_postcode, parse_opening_times
+from importers.readers.careplace import read_careplace
+from importers.readers.hsds_json import read_hsds
+from importers.readers.lvsc import read_lvsc
+from importers.readers.oruk import read_oruk
+from importers.readers.record import Record, RecordError
+from importers.readers.spreadsheet import read_spreadsheet
+from importers.readers.tabular import detect_encoding
 from tests.hsds import errors as hsds_errors
 
 EXPECTED = {  # format -> (file, fewest rows, most rows)

@@ -6,9 +6,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import importers.spreadsheet
-from importers.record import Record, RecordError, SourceFormatError
-from importers.spreadsheet import SUPPORTED_FIELDS, load_mapping, read_spreadsheet
+import importers.readers.spreadsheet
+from importers.readers.record import Record, RecordError, SourceFormatError
+from importers.readers.spreadsheet import SUPPORTED_FIELDS, load_mapping, read_spreadsheet
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "tests" / "data" / "spreadsheet"
@@ -202,7 +202,7 @@ def test_unusable_files(tmp_path, name, content, message):
 
 
 def test_docs_list_every_supported_field():
-    fields_paragraph = importers.spreadsheet.__doc__.split("Fields:")[1].split("\n\n")[0]
+    fields_paragraph = importers.readers.spreadsheet.__doc__.split("Fields:")[1].split("\n\n")[0]
     assert set(re.findall(r"\w+", fields_paragraph)) == SUPPORTED_FIELDS
     example = load_mapping(EXAMPLE)
     assert set(example.columns) <= SUPPORTED_FIELDS

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from app.models import Service
-from importers import statistics
-from importers.statistics import refresh_statistics
+from importers.pipeline import statistics
+from importers.pipeline.statistics import refresh_statistics
 from tests.importers.test_pipeline import SHED, WALK, import_file, write_csv
 
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from importers.record import SourceFormatError
-from importers.tabular import check_size, match_columns, name_headers, open_csv
+from importers.readers.record import SourceFormatError
+from importers.readers.tabular import check_size, match_columns, name_headers, open_csv
 
 DATA = Path(__file__).parents[1] / "data" / "careplace"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import DateTime, select
 
+from app.demo.sample_data import write_samples
 from app.models import (
     Address,
     Attribute,
@@ -26,14 +27,13 @@ from app.models import (
     SourceRecord,
     TaxonomyTerm,
 )
-from importers import worker
-from importers.careplace import read_careplace
-from importers.finish import Finishing
-from importers.formats import FORMATS, read_source
-from importers.pipeline import SourceSpec, active_hashes, run_import
-from importers.record import Record, SourceFormatError
-from importers.sample_data import write_samples
-from importers.worker import WorkerError, read_in_worker, read_prepared, worth_a_worker
+from importers.pipeline import worker
+from importers.pipeline.finish import Finishing
+from importers.pipeline.formats import FORMATS, read_source
+from importers.pipeline.run import SourceSpec, active_hashes, run_import
+from importers.pipeline.worker import WorkerError, read_in_worker, read_prepared, worth_a_worker
+from importers.readers.careplace import read_careplace
+from importers.readers.record import Record, SourceFormatError
 from tests.importers.test_pipeline import HEADER
 
 DATA = Path(__file__).resolve().parents[1] / "data"

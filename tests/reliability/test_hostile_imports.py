@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import create_app, migrate
 from app.db import begin_writing, get_session, make_engine
 from app.models import Source, SourceRecord, stable_id
-from importers.careplace import read_careplace
-from importers.pipeline import SourceSpec, run_import
+from importers.pipeline.run import SourceSpec, run_import
+from importers.readers.careplace import read_careplace
 from tests.conftest import NO_RATE_LIMITS
 
 HEADER = ["Service ID", "Service name", "Provider name", "Postcode", "Telephone", "Cost"]

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from app.demo.sample import load_services
 from app.geo import assign_boroughs, load_areas, load_postcodes
-from app.sample import load_services
-from importers.postcodes import read_postcodes
+from importers.readers.postcodes import read_postcodes
 
 AREAS = Path(__file__).resolve().parents[1] / "data" / "areas"
 NAMESPACE = uuid.UUID("0b8c2c55-6f43-4f7e-bd1c-5c9d39a1d2e0")

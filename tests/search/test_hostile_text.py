@@ -4,7 +4,7 @@ NUL, invalid UTF-8, very long text and every script must give results or an empt
 on SQLite and PostGIS alike.
 
 Only letters and digits of the text reach a query language (app/search/words.py), and
-LIKE patterns are escaped (app/services/text.py); these tests hold the endpoints to that.
+LIKE patterns are escaped (app/sql_text.py); these tests hold the endpoints to that.
 """
 
 from __future__ import annotations

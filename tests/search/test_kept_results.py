@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import event, select, update
 
-from app import search
-from app.geo.postcodes import load_postcodes
+from app import generation, search
+from app.geo.postcodes import PostcodeRow, load_postcodes
 from app.models import Service
-from app.search import generation, kept
+from app.search import kept
 from app.services.services import ServiceFilters, list_services
-from importers.postcodes import PostcodeRow
 from tests.search.conftest import make_service
 
 PLACE = "/services?postcode=E8 2EZ&proximity=1000&include_area_wide=true"

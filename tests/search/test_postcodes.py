@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from app.geo import UnknownPostcode, load_postcodes, locate_postcode
+from app.geo.postcodes import PostcodeRow
 from app.models import Postcode
-from importers.postcodes import PostcodeRow
 from tests.search.conftest import AREAS
 
 

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import update
 
+from app.demo.sample import load_services
 from app.models import Location, Postcode, Source, SourceRecord, stable_id
-from app.sample import load_services
 from app.taxonomy import ensure_builtin_taxonomy
 
 HAMPSTEAD_WALK = "87d846e3-3283-5ca3-a5c3-17296fa95d8c"
