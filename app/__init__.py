@@ -16,8 +16,9 @@ from app.auth.setup import init_auth
 from app.config import load_config
 from app.db import Database, close_session
 from app.errors import register_error_handlers
-from app.http import prefers_html, register_http
+from app.http import register_http
 from app.mail import init_mail
+from app.negotiation import prefers_html
 from app.ratelimit import RateLimitDocs, init_rate_limits
 from app.services import review_mail  # noqa: F401  (registers the review reminder's renderer)
 from app.web import account as web_account

@@ -35,6 +35,7 @@ from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.errors import first_line
 from app.records.json_text import dump_json
 
 log = logging.getLogger(__name__)
@@ -75,12 +76,6 @@ class Database:
             log.warning("read replica unreachable, the primary reads: %s", first_line(exc))
             return None
         return session
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of a database error's cause: enough for a log, never a traceback."""
-    cause = getattr(exc, "orig", None) or exc
-    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def make_engine(url: str, read_only: bool = False, **kwargs: Any) -> Engine:

@@ -17,9 +17,17 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from app.db import first_line
+from app.negotiation import prefers_html
 
 log = logging.getLogger(__name__)
+# marshmallow's message for a field the schema does not have (app/api/blueprint.py).
+UNKNOWN_FIELD = "Unknown field."
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of a database error's cause: enough for a log, never a traceback."""
+    cause = getattr(exc, "orig", None) or exc
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 class SignpostError(Exception):
@@ -120,7 +128,6 @@ def _handle_database_error(exc: Exception) -> ResponseReturnValue:
 
 def unavailable_response() -> Response:
     """503 with Retry-After: a page for a browser, the error format for an API client."""
-    from app.http import prefers_html  # app.http imports this module (via nul_characters)
 
     if prefers_html():
         html = render_template("unavailable.html", message=DATABASE_UNAVAILABLE)
@@ -142,7 +149,10 @@ def describe_validation_errors(messages: dict[str, Any]) -> str:
             continue
         where = "query parameter" if location == "query" else f"{location} field"
         for name, problems in fields.items():
-            parts.append(f"Invalid {where} '{name}': {_first(problems)}")
+            if problems == [UNKNOWN_FIELD]:
+                parts.append(f"Unknown {where} '{name}' (see the OpenAPI document).")
+            else:
+                parts.append(f"Invalid {where} '{name}': {_first(problems)}")
     return "; ".join(parts) or "Invalid request."
 
 

@@ -8,6 +8,7 @@ import logging
 import time
 
 from flask import Flask, Response, g, request
+from flask_cors import CORS
 
 from app.nul_characters import refuse_nul_characters
 
@@ -20,17 +21,29 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-def prefers_html() -> bool:
-    """True when the client would rather have a page than JSON (a browser's Accept)."""
-    accept = request.accept_mimetypes
-    return accept.best_match(["application/json", "text/html"]) == "text/html"
+# CORS (flask-cors) for every answer but the account pages (cookies): `*` to any site, on
+# reads and writes alike (the API ignores cookies; writes need a bearer token), preflights
+# naming the methods and headers a client sends, and the headers browser code may read.
+CORS_OPTIONS = {
+    "origins": "*",
+    "send_wildcard": True,
+    "methods": ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
+    "allow_headers": [
+        "Authorization", "Content-Type", "If-None-Match", "If-Modified-Since", "If-Match",
+    ],
+    "expose_headers": [
+        "ETag", "Last-Modified", "Location", "Retry-After", "RateLimit-Limit",
+        "RateLimit-Remaining", "RateLimit-Reset",
+    ],
+    "max_age": 86400,
+    "vary_header": False,
+}  # fmt: skip
 
 
 def register_http(app: Flask) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # request bodies: 2 MiB
+    CORS(app, resources={r"^/(?!account)": CORS_OPTIONS})
     app.before_request(_start_timer)
     app.before_request(refuse_nul_characters)
     app.after_request(add_headers)
@@ -38,10 +51,9 @@ def register_http(app: Flask) -> None:
 
 
 def add_headers(response: Response) -> Response:
-    """Open CORS for reading only (writes stay same-origin), brief public caching of
-    successful reads, and the security headers browsers act on."""
+    """Brief public caching of successful reads, and the security headers browsers act
+    on (CORS: flask-cors, see CORS_OPTIONS)."""
     if request.method in READ_METHODS and not request.path.startswith("/account"):
-        response.headers.setdefault("Access-Control-Allow-Origin", "*")
         if response.status_code == 200 and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "public, max-age=60"
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -52,7 +52,7 @@ from app.auth.accounts import normalise_email
 from app.auth.current import optional_api_account
 from app.auth.ratelimit import TooManyRequests
 from app.errors import Unauthorized, error_response
-from app.http import prefers_html
+from app.negotiation import prefers_html
 from schemas.page import ErrorSchema, ServiceListArgs
 
 SETTINGS = {"search": "SIGNPOST_RATE_LIMIT_SEARCH", "write": "SIGNPOST_RATE_LIMIT_WRITE"}

@@ -42,6 +42,13 @@ class PageArgs(Schema):
 
 class SearchPageArgs(PageArgs):
     search = fields.String(validate=validate.Length(max=200))
+    # HSDS's `format`: json, the only one offered (ndjson streaming is not; /dumps/ has
+    # everything at once). Accepted so that a client sending format=json is not refused
+    # as sending an unknown parameter.
+    format = fields.String(
+        validate=validate.OneOf(["json"], error="Only json is offered (see /dumps/ for all)."),
+        metadata={"description": "HSDS: the answer's format; json only."},
+    )
 
 
 class ServiceListArgs(SearchPageArgs, LinkWorkerArgs):

@@ -3,6 +3,7 @@ shared by GET /services and GET /service_at_locations, plus GET /suggest."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -30,6 +31,18 @@ class Weekday(fields.String):
         raise ValidationError("Must be a weekday name: monday, tuesday, ... sunday.")
 
 
+class TimeOfDay(fields.String):
+    """A time of day, HH:MM or HH:MM:SS (HSDS's time format), loaded as HH:MM."""
+
+    PATTERN = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not self.PATTERN.match(text):
+            raise ValidationError("Must be a time of day as HH:MM or HH:MM:SS.")
+        return text[:5]
+
+
 class LinkWorkerArgs(Schema):
     """Where, for what need, for whom, and when (mixed into the list endpoints' arguments)."""
 
@@ -38,8 +51,8 @@ class LinkWorkerArgs(Schema):
         validate=validate.Length(min=2, max=10),
         metadata=doc(
             "A full postcode or an outward code (any case and spacing). With `proximity`: "
-            "venues within that distance nearest first, then services whose service area "
-            "covers the postcode (`area_wide: true`); without: only the latter."
+            "only venues within that distance, nearest first (see `include_area_wide`); "
+            "without: the services whose service area covers the postcode."
         ),
     )
     lat = fields.Float(
@@ -53,6 +66,14 @@ class LinkWorkerArgs(Schema):
     proximity = fields.Float(
         validate=validate.Range(min=1, max=MAX_PROXIMITY),
         metadata=doc("Metres from the postcode or point; each hit then carries `distance`."),
+    )
+    include_area_wide = fields.Boolean(
+        load_default=False,
+        metadata=doc(
+            "With `proximity`, true: after the venues within reach, the services with no "
+            "venue whose service area covers the place (phone, online, outreach), marked "
+            "`area_wide: true`. A service with a venue is judged by its distance alone."
+        ),
     )
     borough = fields.String(
         validate=validate.Length(max=60),
@@ -92,6 +113,18 @@ class LinkWorkerArgs(Schema):
         ),
         metadata=doc("Runs at this time of day, HH:MM (with open_on: on that day)."),
     )
+    day = Weekday(
+        metadata=doc(
+            "ORUK: services with a schedule on this day: a weekday name or HSDS byday code "
+            "(`monday`, `MO`). With `start_time`/`end_time`, on that same schedule."
+        )
+    )
+    start_time = TimeOfDay(
+        metadata=doc("ORUK: services with a schedule opening at or after this time (HH:MM).")
+    )
+    end_time = TimeOfDay(
+        metadata=doc("ORUK: services with a schedule closing at or before this time (HH:MM).")
+    )
     language = fields.String(
         validate=validate.Regexp(r"^[A-Za-z][A-Za-z -]{0,39}$", error="Must be a language."),
         metadata=doc("A language code or name the service is offered in (`bn`, `Bengali`)."),
@@ -123,6 +156,9 @@ class LinkWorkerArgs(Schema):
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and low > high:
             raise ValidationError("maximum_age is below minimum_age.", "maximum_age")
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end < start:
+            raise ValidationError("end_time is before start_time.", "end_time")
 
     @post_load
     def merge_aliases(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:

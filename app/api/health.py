@@ -7,7 +7,6 @@ would turn a slower directory into no directory."""
 
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,6 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.db import get_db
 from app.mail.queue import backlog
 from app.migrate import is_current
+
+from .blueprint import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="/healthz", description="Health check")
 

@@ -1,8 +1,8 @@
 """GET /locations/{id}."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.api.responses import errors, object_response, require_uuid
 from app.db import get_read_session
 from app.services.locations import get_location

@@ -1,8 +1,8 @@
 """GET /organizations and GET /organizations/{id}."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.api.responses import errors, object_response, page_response, require_uuid
 from app.db import get_read_session
 from app.services.organizations import get_organization, list_organizations

@@ -4,8 +4,8 @@ decisions that settle them. `signpost review` is the same from the command line.
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.api.responses import errors, page_response
 from app.api.staff import staff_write
 from app.auth.current import api_account

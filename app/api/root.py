@@ -6,8 +6,9 @@ A browser (an Accept header preferring text/html) gets the search page at the sa
 
 from flask import current_app, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+
+from app.api.blueprint import Blueprint
 
 blp = Blueprint("root", __name__, url_prefix="/", description="About this API")
 

@@ -1,8 +1,8 @@
 """GET /service_at_locations and GET /service_at_locations/{id}."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.api.responses import errors, object_response, page_response, require_uuid
 from app.api.services import filters_from
 from app.db import get_read_session
@@ -29,9 +29,10 @@ class ServiceAtLocations(MethodView):
     def get(self, args):
         """A page of service_at_locations, filtered like /services; with a place, nearest first
 
-        With `postcode` or `lat`/`lon` and `proximity`, the venues within reach come
-        nearest first with `distance` (metres), then the venues of services whose service
-        area covers the place (`area_wide: true`).
+        With `postcode` or `lat`/`lon` and `proximity`, only the venues within reach,
+        nearest first with `distance` (metres); with `include_area_wide=true`, then the
+        venues with no point (virtual ones) of services whose service area covers the
+        place (`area_wide: true`). Without `proximity`, the venues of those services.
         """
         full = args["full"]
         page = list_service_at_locations(

@@ -2,8 +2,8 @@
 
 from flask import redirect, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.api.responses import (
     CONDITIONAL_HEADERS,
     conditional_response,
@@ -44,6 +44,7 @@ def filters_from(args: dict) -> ServiceFilters:
         latitude=args.get("lat"),
         longitude=args.get("lon"),
         proximity=args.get("proximity"),
+        include_area_wide=args.get("include_area_wide", False),
         borough=args.get("borough"),
         age=args.get("age"),
         minimum_age=args.get("minimum_age"),
@@ -51,6 +52,9 @@ def filters_from(args: dict) -> ServiceFilters:
         free=args.get("free", False),
         open_on=args.get("open_on"),
         open_at=args.get("open_at"),
+        day=args.get("day"),
+        start_time=args.get("start_time"),
+        end_time=args.get("end_time"),
         language=args.get("language"),
         wheelchair_accessible=args.get("wheelchair_accessible", False),
         referral=args.get("referral"),
@@ -68,9 +72,11 @@ class Services(MethodView):
         """A page of services, filtered; with a postcode or lat/lon, nearest first
 
         Active services unless `status` or `modified_after` is given. A place search
-        (`postcode` or `lat`/`lon`, `proximity` in metres) lists the services with a venue
-        within reach nearest first, each with `distance` (metres), then services whose
-        service area covers the place, marked `area_wide: true`.
+        (`postcode` or `lat`/`lon`, `proximity` in metres) lists only the services with a
+        venue within reach, nearest first, each with `distance` (metres); with
+        `include_area_wide=true`, then the services with no venue whose service area covers
+        the place (phone, online), marked `area_wide: true`. Without `proximity`, the
+        services whose service area covers the place.
         """
         form = "full" if args["full"] else "minimal" if args["minimal"] else "list"
         page = list_services(

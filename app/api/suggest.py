@@ -2,12 +2,13 @@
 
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.api.responses import errors
 from app.db import get_read_session
 from app.search import suggest
 from schemas.search import SuggestArgs, SuggestionSchema, SuggestionsSchema
+
+from .blueprint import Blueprint
 
 blp = Blueprint("suggest", __name__, url_prefix="/suggest", description="Search suggestions")
 

@@ -1,8 +1,8 @@
 """GET /taxonomy_terms and GET /taxonomy_terms/{id}."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.api.responses import errors, object_response, optional_str, page_response, require_uuid
 from app.db import get_read_session
 from app.services.taxonomies import get_taxonomy_term, list_taxonomy_terms

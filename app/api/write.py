@@ -18,9 +18,9 @@ from typing import Any
 
 from flask import Response, current_app, g, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app.api.blueprint import Blueprint
 from app.api.responses import require_uuid
 from app.auth.current import api_account, own_organizations
 from app.db import get_session

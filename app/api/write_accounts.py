@@ -11,8 +11,8 @@ import datetime as dt
 
 from flask import g, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.api.responses import errors, require_uuid
 from app.api.staff import staff_write
 from app.auth.accounts import authenticate, get_account, organization_ids

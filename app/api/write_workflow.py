@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from app.api.blueprint import Blueprint
 from app.api.responses import errors, page_response, require_uuid
 from app.api.staff import staff_write
 from app.auth.current import api_account, client_ip, optional_api_account, own_organizations

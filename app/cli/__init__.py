@@ -21,7 +21,8 @@ from app.cli.dedupe import COMMANDS as DEDUPE_COMMANDS
 from app.cli.export import run_export
 from app.cli.geo import areas, postcodes
 from app.cli.mail import COMMANDS as MAIL_COMMANDS
-from app.db import begin_writing, first_line, get_db
+from app.db import begin_writing, get_db
+from app.errors import first_line
 from app.export import FORMATS as DUMP_FORMATS
 from app.mail import MailConfigError
 from app.taxonomy import ensure_builtin_taxonomy

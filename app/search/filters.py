@@ -269,10 +269,28 @@ def schedule(day: str | None, time: str | None) -> Condition:
     """Runs on this weekday (byday code) and/or at this time (opens_at <= time < closes_at),
     by the service's own schedules or those of the venue (service_at_location)."""
     match = []
-    if day:
-        match.append(func.upper(func.coalesce(Schedule.byday, "")).like(f"%{WEEKDAYS[day]}%"))
     if time:
         match += [Schedule.opens_at <= time, Schedule.closes_at > time]
+    return _schedule_condition(day, match)
+
+
+def schedule_within(day: str | None, start: str | None, end: str | None) -> Condition:
+    """ORUK's `day`, `start_time` and `end_time`: a schedule that runs on this weekday,
+    opens at or after `start` and closes at or before `end` (HH:MM), all on one schedule.
+    Times are compared to the minute: schedules hold HH:MM or HH:MM:SS."""
+    match = []
+    if start:
+        match.append(func.substr(Schedule.opens_at, 1, 5) >= start)
+    if end:
+        match.append(func.substr(Schedule.closes_at, 1, 5) <= end)
+    return _schedule_condition(day, match)
+
+
+def _schedule_condition(day: str | None, match: list[ColumnElement[bool]]) -> Condition:
+    """A schedule matching `match` (and running on `day`), the service's own or a venue's."""
+    if day:
+        match = [func.upper(func.coalesce(Schedule.byday, "")).like(f"%{WEEKDAYS[day]}%"), *match]
+    times = len(match) > (1 if day else 0)
 
     def at_venue(sal: Any) -> ColumnElement[bool]:
         # The venue's own schedules, and the service's schedules for every venue. (Written
@@ -288,7 +306,7 @@ def schedule(day: str | None, time: str | None) -> Condition:
         )
 
     condition = _venue_condition(at_venue)
-    if day and not time:  # the place index knows the weekdays (see place_index.py)
+    if day and not times:  # the place index knows the weekdays (see place_index.py)
         condition.indexed = venue_index.c.days.op("&")(DAY_BITS[day]) != 0
         condition.area_indexed = area_index.c.days.op("&")(DAY_BITS[day]) != 0
     # The service's own schedules, or any of its venues' (no need to look at the own ones

@@ -1,10 +1,14 @@
 """Place searches: what is near a point, nearest first, then what serves the whole area.
 
-A service is a hit when one of its qualifying venues is within `proximity` metres
-(distance: to the nearest such venue), or, ranked after those and marked area-wide,
-when one of its service areas covers the point: a borough whose polygon covers it, or
-an area-wide name ("pan-London", "national", "online", "phone"). Without a proximity
-only the covering services are hits (the HSDS rule for `postcode`).
+With a proximity, a service is a hit when one of its qualifying venues is within
+`proximity` metres (distance: to the nearest such venue): HSDS's "only show results
+within the proximity". Asked to (`include_area_wide`, as the link worker's page does),
+the services with no venue on the map whose service area covers the point follow,
+marked area-wide (phone, online, outreach): a service area covers it when it is a borough
+whose polygon covers it, or an area-wide name ("pan-London", "national", "online",
+"phone"). A service with a venue is judged by its distance alone, whatever its service
+area. Without a proximity only the covering services are hits (the HSDS rule for
+`postcode`), venues or not.
 
 The venue query has two layers, in this order whatever the planner estimates: the
 spatial index finds the venues near the point, which are checked against the venue
@@ -18,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import Session
 
 from app.models import Service, ServiceAtLocation
@@ -73,15 +77,22 @@ def venues(
 
 
 def covering(
-    session: Session, names: Sequence[str], conditions: Sequence[Condition], *columns: Any
+    session: Session,
+    names: Sequence[str],
+    conditions: Sequence[Condition],
+    *columns: Any,
+    unplaced: bool = False,
 ) -> Select:
     """`columns` (of the area index) of the qualifying services with a service area named
-    one of `names`. A service row is read only for filters the index cannot answer."""
+    one of `names` (with `unplaced`, only those with no venue on the map). A service row
+    is read only for filters the index cannot answer."""
     query = (
         select(*columns)
         .where(area_index.c.area.in_(area_name_variants(names)))
         .where(*(c.area_indexed for c in conditions if c.area_indexed is not None))
     )
+    if unplaced:
+        query = query.where(~exists().where(venue_index.c.service_id == area_index.c.service_id))
     rest = [c.service for c in conditions if c.area_indexed is None]
     if rest:
         query = query.join(Service, Service.id == area_index.c.service_id).where(*rest)
@@ -151,45 +162,72 @@ def place_hits(
 
 
 def rank_services(
-    session: Session, point: Point, proximity: float | None, conditions: Sequence[Condition]
+    session: Session,
+    point: Point,
+    proximity: float | None,
+    conditions: Sequence[Condition],
+    include_area_wide: bool = False,
 ) -> PlaceHits:
-    """Service hits: venues within reach nearest first, then area-wide services by name
+    """Service hits: venues within reach nearest first; with `include_area_wide`, then the
+    covering services with no venue, by name. Without a proximity, the covering services
     (their distance is measured for the page shown, see `measure`)."""
-    within: dict[str, float] = {}
-    names: dict[str, str] = {}
-    if proximity is not None:
-        within, names = _nearest(venues(session, point, proximity, conditions), "service_id")
+    if proximity is None:
+        return _covering_hits(session, point, conditions, unplaced=False)
+    within, names = _nearest(venues(session, point, proximity, conditions), "service_id")
+    if not include_area_wide:
+        return place_hits(within, names, [])
+    return place_hits(within, names, _covering_hits(session, point, conditions).area_wide)
+
+
+def _covering_hits(
+    session: Session, point: Point, conditions: Sequence[Condition], unplaced: bool = True
+) -> PlaceHits:
+    """The services whose service area covers the point (with `unplaced`, only those
+    with no venue on the map), by name, as area-wide hits."""
 
     def ordered(areas: Sequence[str]) -> Select:
+        columns = (area_index.c.name, area_index.c.service_id)
         return (
-            covering(session, areas, conditions, area_index.c.name, area_index.c.service_id)
+            covering(session, areas, conditions, *columns, unplaced=unplaced)
             .distinct()
             .order_by(area_index.c.name, area_index.c.service_id)
         )
 
-    return place_hits(within, names, area_wide(session, point, ordered))
+    return place_hits({}, {}, area_wide(session, point, ordered))
 
 
 def rank_service_at_locations(
-    session: Session, point: Point, proximity: float | None, conditions: Sequence[Condition]
+    session: Session,
+    point: Point,
+    proximity: float | None,
+    conditions: Sequence[Condition],
+    include_area_wide: bool = False,
 ) -> PlaceHits:
-    """service_at_location hits: those within reach nearest first, then the venues of
-    services whose service area covers the point, by service name."""
+    """service_at_location hits: those within reach nearest first; with
+    `include_area_wide`, then the unplaced ones (a location with no point) of services
+    whose service area covers the point, by service name. Without a proximity, every
+    venue of those services."""
     within: dict[str, float] = {}
     names: dict[str, str] = {}
     if proximity is not None:
         found = venues(session, point, proximity, conditions)
         within, names = _nearest(found, "service_at_location_id")
+        if not include_area_wide:
+            return place_hits(within, names, [])
+    unplaced = proximity is not None
 
     def ordered(areas: Sequence[str]) -> Select:
         services = covering(session, areas, conditions, area_index.c.service_id)
-        return (
+        query = (
             select(Service.name, ServiceAtLocation.id)
             .join(Service, Service.id == ServiceAtLocation.service_id)
             .where(ServiceAtLocation.service_id.in_(services))
             .where(*(c.on_venue() for c in conditions))
             .order_by(Service.name, ServiceAtLocation.id)
         )
+        if unplaced:
+            query = query.where(~exists().where(venue_index.c.id == ServiceAtLocation.id))
+        return query
 
     return place_hits(within, names, area_wide(session, point, ordered))
 

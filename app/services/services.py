@@ -53,6 +53,9 @@ class ServiceFilters:
     latitude: float | None = None
     longitude: float | None = None
     proximity: float | None = None
+    # With a proximity, also the services with no venue whose service area covers the
+    # place (phone, online, outreach), after those within reach, marked area-wide.
+    include_area_wide: bool = False
     borough: str | None = None
     # Eligibility and practicalities.
     age: int | None = None
@@ -61,6 +64,10 @@ class ServiceFilters:
     free: bool = False
     open_on: str | None = None  # "monday" .. "sunday"
     open_at: str | None = None  # "HH:MM"
+    # ORUK: a schedule on this day, opening at or after start_time, closing by end_time.
+    day: str | None = None  # "monday" .. "sunday"
+    start_time: str | None = None  # "HH:MM"
+    end_time: str | None = None  # "HH:MM"
     language: str | None = None
     wheelchair_accessible: bool = False
     referral: str | None = None  # self, gp, link_worker
@@ -151,6 +158,8 @@ def _practical_conditions(session: Session, found: ServiceFilters) -> list[Condi
         result.append(filters.free())
     if found.open_on or found.open_at:
         result.append(filters.schedule(found.open_on, found.open_at))
+    if found.day or found.start_time or found.end_time:
+        result.append(filters.schedule_within(found.day, found.start_time, found.end_time))
     if found.language:
         result.append(filters.language(found.language))
     if found.wheelchair_accessible:
@@ -224,7 +233,7 @@ def list_services(
     point = locate(session, found)
     if point is not None:
         where, _ = conditions(session, found)
-        hits = rank_services(session, point, found.proximity, where)
+        hits = rank_services(session, point, found.proximity, where, found.include_area_wide)
         return page_of_hits(
             hits, page, per_page, load, lambda window: measure(session, point, where, window)
         )
@@ -267,7 +276,9 @@ def list_service_at_locations(
     point = locate(session, found)
     if point is not None:
         where, _ = conditions(session, found)
-        hits = rank_service_at_locations(session, point, found.proximity, where)
+        hits = rank_service_at_locations(
+            session, point, found.proximity, where, found.include_area_wide
+        )
         return page_of_hits(
             hits,
             page,

@@ -108,6 +108,8 @@ class SearchForm:
     def api_url(self) -> str:
         """The same search on the JSON API."""
         api = {k: v for k, v in self.query().items() if k not in ("page", "shortlist")}
+        if self.postcode:
+            api["include_area_wide"] = "true"
         return "/services" + (f"?{urlencode(api, safe=',:')}" if api else "")
 
 
@@ -180,6 +182,9 @@ def filters_for(form: SearchForm) -> ServiceFilters:
     return ServiceFilters(
         postcode=form.postcode or None,
         proximity=float(form.proximity) if form.postcode else None,
+        # Phone, online and outreach services have no distance: the page lists those whose
+        # service area covers the postcode in a section of their own.
+        include_area_wide=True,
         taxonomy_term=form.taxonomy_term or None,
         search=form.search or None,
         free=form.free,

@@ -60,3 +60,42 @@ def test_unexpected_failure_is_a_generic_500(app, client, monkeypatch):
     body = response.get_json()
     assert body["code"] == 500
     assert "secret" not in body["message"]
+
+
+@pytest.mark.parametrize(
+    "path, parameter",
+    [
+        ("/services?taxonomy_terms=walking", "taxonomy_terms"),
+        ("/services?postcode=NW5%201QR&proximty=500", "proximty"),
+        ("/service_at_locations?open=monday", "open"),
+        ("/organizations?full_services=true", "full_services"),
+        (f"/organizations/{UNKNOWN}?full=true", "full"),
+        ("/taxonomies?taxonomy_id=x", "taxonomy_id"),
+        ("/taxonomy_terms?parent=x", "parent"),
+        ("/suggest?q=walk&limt=5", "limt"),
+        ("/services?format=ndjson", "format"),  # a known parameter: only json is offered
+    ],
+)
+def test_unknown_query_parameters_are_a_422_naming_them(client, sample, path, parameter):
+    response = client.get(path)
+    assert response.status_code == 422, response.get_json()
+    body = response.get_json()
+    assert list(body) == ["code", "status", "message", "errors"]
+    assert f"'{parameter}'" in body["message"]
+    assert parameter in body["errors"]["query"]
+
+
+def test_unknown_query_parameters_are_named_as_unknown(client):
+    body = client.get("/services?taxonomy_terms=walking&page=2").get_json()
+    assert body["message"] == (
+        "Unknown query parameter 'taxonomy_terms' (see the OpenAPI document)."
+    )
+
+
+def test_hsds_format_json_is_accepted(client, sample):
+    assert client.get("/services?format=json").status_code == 200
+
+
+def test_pages_may_ignore_unknown_parameters(client, sample):
+    response = client.get("/?utm_source=newsletter", headers={"Accept": "text/html"})
+    assert response.status_code == 200

@@ -12,9 +12,32 @@ def test_security_headers_on_every_response(client):
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-def test_cors_is_open_for_reading_only(client):
-    assert client.get("/services").headers["Access-Control-Allow-Origin"] == "*"
-    assert "Access-Control-Allow-Origin" not in client.post("/services", json={}).headers
+def test_cors_is_open_to_other_sites_for_reads_and_writes(client):
+    origin = {"Origin": "https://council.example.org"}
+    read = client.get("/services", headers=origin)
+    assert read.headers["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in read.headers["Access-Control-Expose-Headers"]
+    assert (
+        client.post("/services", json={}, headers=origin).headers["Access-Control-Allow-Origin"]
+        == "*"
+    )  # a write's answer (401 here) is readable too
+    assert "Access-Control-Allow-Origin" not in client.get("/account/sign-in").headers
+
+
+def test_cors_preflights_name_the_methods_and_headers(client):
+    preflight = client.options(
+        "/services",
+        headers={
+            "Origin": "https://council.example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type, if-none-match",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    allowed = preflight.headers["Access-Control-Allow-Headers"].lower()
+    assert {"authorization", "content-type", "if-none-match"} <= set(allowed.split(", "))
 
 
 def test_health_reports_database_and_migrations(client):

@@ -90,16 +90,19 @@ def test_service_at_locations_are_nearest_first_too(client, scattered):
     assert errors(item, "compiled/service_at_location_list.json") == []
 
 
-def test_a_postcode_search_lists_venues_nearest_first_then_area_wide_services(client, london):
+def test_a_postcode_search_lists_only_the_venues_within_reach(client, london):
+    """HSDS: "only show results within the proximity"; Regent's Park Health Walk (3.2 km)
+    serves Camden, which covers NW5 1QR, but its venue is beyond reach."""
     response = client.get("/services?postcode=nw5 1qr&proximity=3000")
     assert hits(response) == [
         ("Hampstead Heath Health Walk", 359.5, False),
         ("Knit and Natter", 2217.0, False),
-        # 3.2 km away, beyond reach, but it serves Camden, which covers NW5 1QR.
-        ("Regent's Park Health Walk", 3213.9, True),
     ]
     for item in response.get_json()["contents"]:
         assert errors(item, "compiled/service_list.json") == []
+    # Area-wide services are those without a venue: one with a venue is judged by distance.
+    with_area_wide = client.get("/services?postcode=nw5 1qr&proximity=3000&include_area_wide=1")
+    assert hits(with_area_wide) == hits(response)
 
 
 def test_an_outward_code_searches_from_the_middle_of_its_district(client, london):
@@ -112,16 +115,17 @@ def test_an_outward_code_searches_from_the_middle_of_its_district(client, london
     )
 
 
-def test_service_at_locations_of_area_wide_services_come_after_with_distance(client, london):
-    body = client.get("/service_at_locations?postcode=NW5 1QR&proximity=3000").get_json()
-    assert [
-        (item["service"]["name"], item["location"]["name"], item["distance"], item["area_wide"])
-        for item in body["contents"]
-    ] == [
-        ("Hampstead Heath Health Walk", "Parliament Hill Café", 359.5, False),
-        ("Knit and Natter", "Islington Mind Centre", 2217.0, False),
-        ("Regent's Park Health Walk", "Regent's Park Hub", 3213.9, True),
-    ]
+def test_service_at_locations_beyond_reach_are_left_out(client, london):
+    for extra in ("", "&include_area_wide=true"):
+        query = f"/service_at_locations?postcode=NW5 1QR&proximity=3000{extra}"
+        body = client.get(query).get_json()
+        assert [
+            (item["service"]["name"], item["location"]["name"], item["distance"], item["area_wide"])
+            for item in body["contents"]
+        ] == [
+            ("Hampstead Heath Health Walk", "Parliament Hill Café", 359.5, False),
+            ("Knit and Natter", "Islington Mind Centre", 2217.0, False),
+        ]
 
 
 def test_without_proximity_a_postcode_lists_the_services_covering_it(client, london):
@@ -137,17 +141,26 @@ def test_pan_london_and_online_services_cover_everywhere(client, london, publish
         make_service("London Befriending Network", 51.40, 0.05, areas=("pan-London",)),
         make_service("Tottenham Walk", 51.59, -0.07, areas=("Haringey",)),
     )
-    assert hits(client.get("/services?postcode=E8 2EZ&proximity=1000")) == [
+    query = "/services?postcode=E8 2EZ&proximity=1000"
+    assert hits(client.get(query)) == [("Hackney Men's Shed", 0.0, False)]
+    # Asked for, the services with no venue that cover the place follow; the pan-London
+    # one has a venue 18.8 km away, so it is judged by that distance and left out.
+    assert hits(client.get(query + "&include_area_wide=true")) == [
         ("Hackney Men's Shed", 0.0, False),
-        ("London Befriending Network", 18829.1, True),
         ("Silver Line Helpline", None, True),
     ]
+    assert hits(client.get("/services?postcode=E8 2EZ")) == [
+        ("Hackney Men's Shed", 0.0, True),
+        ("London Befriending Network", 18829.1, True),
+        ("Silver Line Helpline", None, True),
+    ]  # without a proximity: every service covering the place (HSDS)
 
 
 def test_area_wide_services_respect_the_other_filters(client, london, publish):
     publish(make_service("Silver Line Helpline", areas=("phone",), terms=("Debt",)))
-    found = names(client.get("/services?postcode=SW9 7SL&proximity=1000&taxonomy_term=debt"))
-    assert found == ["Silver Line Helpline"]
+    query = "/services?postcode=SW9 7SL&proximity=1000&taxonomy_term=debt&include_area_wide=1"
+    assert names(client.get(query)) == ["Silver Line Helpline"]
+    assert names(client.get(query.replace("debt", "loneliness"))) == []
 
 
 @pytest.mark.parametrize(

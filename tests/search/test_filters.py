@@ -83,6 +83,18 @@ def practical(publish):
         ("open_at=19:00", ["Men's Shed"]),
         ("open_on=thursday&open_at=13:59", ["Lunch Club", "Phone Befriending"]),
         ("open_on=saturday&open_at=13:00", []),
+        # ORUK's day, start_time (opens at or after) and end_time (closes at or before)
+        ("day=tuesday", ["Lunch Club", "Phone Befriending"]),
+        ("day=SA", ["Youth Football"]),  # an HSDS byday code
+        ("start_time=12:00", ["Lunch Club", "Men's Shed"]),
+        ("end_time=12:00", ["Youth Football"]),
+        (
+            "start_time=09:00:00&end_time=17:00",
+            ["Lunch Club", "Phone Befriending", "Youth Football"],
+        ),
+        ("day=saturday&start_time=10:00&end_time=12:00", ["Youth Football"]),
+        ("day=tuesday&end_time=13:00", []),  # one schedule must meet all three
+        ("day=tuesday&open_at=13:00", ["Lunch Club", "Phone Befriending"]),
         ("language=bn", ["Lunch Club"]),
         ("language=EN", ["Lunch Club", "Men's Shed"]),
         ("wheelchair_accessible=true", ["Lunch Club"]),
@@ -101,16 +113,28 @@ def test_venue_filters_pick_the_qualifying_venue(client, practical):
     body = client.get(f"/service_at_locations?{query}").get_json()
     assert [item["service"]["name"] for item in body["contents"]] == ["Lunch Club"]
     assert names(client, "/service_at_locations?open_on=saturday") == ["Youth Football"]
+    assert names(client, "/service_at_locations?day=saturday") == ["Youth Football"]
+    assert names(client, "/service_at_locations?start_time=18:00") == ["Men's Shed"]
+
+
+def test_oruk_times_are_compared_to_the_minute(client, publish):
+    """Schedules may hold HH:MM:SS; end_time=11:00 includes a schedule closing 11:00:00."""
+    times = {**WEEKLY, "byday": "WE", "opens_at": "09:30:00", "closes_at": "11:00:00"}
+    publish(make_service("Coffee Morning", 51.55, -0.10, schedules=[times]))
+    assert names(client, "/services?day=we&start_time=09:30&end_time=11:00") == ["Coffee Morning"]
+    assert names(client, "/services?start_time=09:31") == []
 
 
 def test_the_link_workers_question(client, practical, boroughs):
-    """Near this point, on a weekday, free, for someone of 72: venues then area-wide."""
+    """Near this point, on a weekday, free, for someone of 72: venues, then (asked for)
+    the area-wide services with no venue."""
     query = "lat=51.5505&lon=-0.1005&proximity=2000&age=72&free=true&open_on=tuesday"
-    body = client.get(f"/services?{query}").get_json()
+    body = client.get(f"/services?{query}&include_area_wide=true").get_json()
     assert [(s["name"], s["area_wide"]) for s in body["contents"]] == [
         ("Lunch Club", False),
         ("Phone Befriending", True),
     ]
+    assert names(client, f"/services?{query}") == ["Lunch Club"]
 
 
 def test_withdrawn_services_are_shown_only_when_asked_for(client, practical, session):

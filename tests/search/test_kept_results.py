@@ -12,7 +12,7 @@ from app.search import kept
 from app.services.services import ServiceFilters, list_services
 from tests.search.conftest import make_service
 
-PLACE = "/services?postcode=E8 2EZ&proximity=1000"
+PLACE = "/services?postcode=E8 2EZ&proximity=1000&include_area_wide=true"
 GARDEN = "Brixton Community Garden Volunteering"
 
 
@@ -71,7 +71,9 @@ def test_a_change_rolled_back_is_never_shown(client, session, london, publish):
     publish(make_service("Silver Line Helpline", areas=("phone",)))
     withdraw(session, "Silver Line Helpline")
     # The writer's own session sees its change before committing...
-    own = list_services(session, ServiceFilters(postcode="E8 2EZ", proximity=1000), 1, 50)
+    own = list_services(
+        session, ServiceFilters(postcode="E8 2EZ", proximity=1000, include_area_wide=True), 1, 50
+    )
     assert "Silver Line Helpline" not in [s.name for s in own.items]
     session.rollback()
     # ...and nobody keeps it once it is rolled back.
@@ -102,7 +104,7 @@ def test_services_serving_everywhere_are_read_once_for_every_borough(
         make_service("Camden Carers", areas=("Camden",)),
     )
     hackney = area_reads(engine, lambda: client.get(PLACE))
-    camden_place = "/services?postcode=NW5 1QR&proximity=100"
+    camden_place = "/services?postcode=NW5 1QR&proximity=100&include_area_wide=true"
     camden = area_reads(engine, lambda: client.get(camden_place))
     assert len(hackney) == 2  # Hackney's rows, and those of the services serving everywhere
     assert len(camden) == 1  # Camden's only

@@ -28,6 +28,10 @@ OPENAPI = Path(__file__).resolve().parents[2] / "openapi.yaml"
         ("open_at=25:00", "open_at"),
         ("open_at=9am", "open_at"),
         ("open_on=someday", "open_on"),
+        ("day=Funday", "day"),
+        ("start_time=9am", "start_time"),
+        ("end_time=24:00", "end_time"),
+        ("start_time=12:00&end_time=11:00", "end_time"),
         ("age=-1", "age"),
         ("age=old", "age"),
         ("minimum_age=30&maximum_age=20", "maximum_age"),
@@ -83,7 +87,7 @@ def test_place_parameters_and_suggest_are_documented():
         assert {"postcode", "lat", "lon", "proximity", "taxonomy_term", "age", "free",
                 "open_on", "open_at", "language", "wheelchair_accessible", "referral",
                 "borough", "text", "vocabulary", "minimum_age", "maximum_age",
-                "status"} <= documented  # fmt: skip
+                "status", "day", "start_time", "end_time"} <= documented  # fmt: skip
     suggest = spec["paths"]["/suggest"]["get"]
     assert {p["name"] for p in suggest["parameters"]} == {"q", "limit"}
     service = spec["components"]["schemas"]["ServiceList"]["properties"]

@@ -6,8 +6,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from app.geo import load_areas
 from app.taxonomy import all_terms
 from app.web.search import NEEDS
+from tests.search.conftest import AREAS
 from tests.web.conftest import (
     HAMPSTEAD_WALK,
     KNIT_AND_NATTER,
@@ -90,6 +92,30 @@ def test_phone_and_online_services_are_grouped_after_the_nearby_ones(client, dir
     nearby, area_wide = body.split("Across the area, by phone or online")
     assert HAMPSTEAD_WALK in nearby and PHONE_BEFRIENDING in area_wide
     assert "By phone" in area_wide
+
+
+def test_services_with_a_venue_beyond_the_distance_are_not_listed_as_area_wide(
+    client, directory, session
+):
+    """Regent's Park Health Walk serves Camden, which covers NW3 2QG, but its venue is
+    3.2 km away: beyond 2 km it is left out, not listed "across the area"."""
+    load_areas(session, AREAS / "boroughs.geojson")
+    session.commit()
+    _status, body = page(client, "/?postcode=NW3+2QG&proximity=2000")
+    assert REGENTS_PARK_WALK not in result_ids(body)
+    _nearby, area_wide = body.split("Across the area, by phone or online")
+    assert PHONE_BEFRIENDING in area_wide
+    _status, far = page(client, "/?postcode=NW3+2QG&proximity=5000")
+    assert REGENTS_PARK_WALK in far.split("Across the area, by phone or online")[0]
+
+
+def test_the_open_data_link_asks_the_api_for_the_same_results(client, directory):
+    _status, body = page(client, "/?postcode=NW3+2QG&taxonomy_term=need:loneliness")
+    link = re.search(r'<a href="(/services\?[^"]+)">These results as open data', body)
+    query = parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)
+    assert query["include_area_wide"] == ["true"] and query["proximity"] == ["2000"]
+    answer = client.get(link.group(1).replace("&amp;", "&")).get_json()
+    assert [item["id"] for item in answer["contents"]] == result_ids(body)
 
 
 def test_without_a_postcode_results_are_in_name_order(client, directory):
