@@ -61,10 +61,18 @@ def is_time(value: str) -> None:
         raise ValidationError("Not a valid time (HH:MM, 24-hour).")
 
 
+BYDAY_PART = re.compile(r"^([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
+
+
 def is_weekdays(value: str) -> None:
+    """RFC 5545 BYDAY: "MO,WE", or with a week of the month for a MONTHLY rule ("1TU",
+    "-1FR": the first Tuesday, the last Friday)."""
     days = [day.strip() for day in value.split(",")]
-    if not days or any(day not in WEEKDAYS for day in days):
-        raise ValidationError(f"Give days as a comma-separated list of {', '.join(WEEKDAYS)}.")
+    if not days or any(not BYDAY_PART.match(day) for day in days):
+        raise ValidationError(
+            f"Give days as a comma-separated list of {', '.join(WEEKDAYS)}, each with an "
+            "optional week of the month (1TU: the first Tuesday, -1FR: the last Friday)."
+        )
 
 
 def url_field() -> fields.URL:

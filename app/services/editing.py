@@ -59,10 +59,12 @@ class Change:
 
 @dataclass
 class Outcome:
-    """What became of a submitted change: applied (`row`) or queued (`change_request`)."""
+    """What became of a submitted change: applied (`row`) or queued (`change_request`);
+    `changed` is False when it asked for what is already there."""
 
     row: Any = None
     change_request: ChangeRequest | None = None
+    changed: bool = True
 
     @property
     def queued(self) -> bool:
@@ -92,7 +94,7 @@ def submit_change(
     _check_deletable(session, change)
     diff = make_diff(current, proposed, change.values if current else None)
     if change.action == "update" and not diff:
-        return Outcome(row=load_row(session, change.resource, change.resource_id))
+        return Outcome(row=load_row(session, change.resource, change.resource_id), changed=False)
     if moderate:
         return Outcome(change_request=_queue(session, account, change, current, diff, now))
     row = apply_change(

@@ -45,7 +45,14 @@ from app.services.editing import submit_change
 from app.services.freshness import confirm_service, is_flagged, last_seen, months_before
 from app.services.moderation import list_change_requests, needs_moderation
 from app.services.permissions import is_staff, require_may_edit
-from app.web.account_forms import SERVICE_FIELDS, changes_from, form_for, read_form
+from app.web.account_forms import (
+    SCHEDULE_FIELDS,
+    SERVICE_FIELDS,
+    changes_from,
+    form_for,
+    read_form,
+)
+from app.web.schedule_form import DAY_CHOICES, FREQUENCIES
 
 blp = Blueprint("web_account", __name__, url_prefix="/account")
 CONFIRM_AFTER_MONTHS = 12
@@ -184,7 +191,9 @@ def edit_service(service_id: str):
                 for change in changes
             ]
             db.commit()
-            if any(outcome.queued for outcome in outcomes):
+            if not any(outcome.changed for outcome in outcomes):
+                flash("Nothing was changed: the listing already said that.", "info")
+            elif any(outcome.queued for outcome in outcomes):
                 flash(
                     "Thank you. Your changes will appear once a moderator has checked them.", "info"
                 )
@@ -192,7 +201,13 @@ def edit_service(service_id: str):
                 flash("Your changes are saved and live now.", "info")
             return redirect(url_for("web_account.home"))
     html = render_template(
-        "account/edit_service.html", service=service, form=form, fields=SERVICE_FIELDS
+        "account/edit_service.html",
+        service=service,
+        form=form,
+        fields=SERVICE_FIELDS,
+        schedule_inputs=SCHEDULE_FIELDS,
+        frequencies=FREQUENCIES,
+        days=DAY_CHOICES,
     )
     return Response(html, status=422 if form.errors else 200, mimetype="text/html")
 

@@ -1,8 +1,10 @@
 """The "edit service" form: what it shows, how it is checked, the changes it makes.
 
-One form edits a service's own fields plus its first phone number and the text of its
-first schedule; each becomes an ordinary change (app.services.editing), so the same
-permission, moderation and history rules apply as through the API.
+One form edits a service's own fields plus its first phone number and its first
+schedule (days, how often, times and a line of text: app.web.schedule_form); each
+becomes an ordinary change (app.services.editing), so the same permission, moderation
+and history rules apply as through the API. Browsers post textareas with CRLF line
+ends: they are read as LF, so saving an unchanged form changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Phone, Schedule, Service, ServiceAtLocation, new_id
 from app.services.editing import Change
+from app.web.schedule_form import Recurrence, from_form, problems, replacing, shown
 from schemas.write import PhoneWriteSchema, ServiceWriteSchema
 
 
@@ -47,9 +50,19 @@ SERVICE_FIELDS = (
         "For example: Adults 18+, carers, anyone in Hackney.",
     ),
     FormField(
-        "schedule", "When it runs", "textarea", "For example: Wednesdays 10:30am to 11:30am."
+        "schedule",
+        "Anything else about when it runs",
+        "textarea",
+        "For example: Not in August. Booking needed for the first session.",
     ),
 )
+SCHEDULE_FIELDS = (
+    FormField("schedule_days", "Days"),
+    FormField("schedule_frequency", "How often"),
+    FormField("schedule_opens", "Starts", "time"),
+    FormField("schedule_closes", "Finishes", "time"),
+)
+"""The structured "When it runs" inputs (the template draws them; listed for the error summary)."""
 OWN_FIELDS = ("name", "description", "url", "email", "fees_description", "eligibility_description")
 
 
@@ -59,6 +72,9 @@ class ServiceForm:
     errors: dict[str, str] = field(default_factory=dict)
     phone: Phone | None = None
     schedule: Schedule | None = None
+    recurrence: Recurrence = field(default_factory=Recurrence)
+    shown: Recurrence = field(default_factory=Recurrence)
+    unshown: bool = False  # the schedule holds a recurrence the form cannot show
 
 
 def first_phone(service: Service) -> Phone | None:
@@ -82,13 +98,26 @@ def form_for(session: Session, service: Service) -> ServiceForm:
     values = {name: getattr(service, name) or "" for name in OWN_FIELDS}
     values["phone"] = phone.number if phone else ""
     values["schedule"] = (schedule.description or "") if schedule else ""
-    return ServiceForm(values, phone=phone, schedule=schedule)
+    recurrence, unshown = shown(schedule)
+    return ServiceForm(
+        values,
+        phone=phone,
+        schedule=schedule,
+        recurrence=recurrence,
+        shown=recurrence,
+        unshown=unshown,
+    )
 
 
 def read_form(session: Session, service: Service, posted: Any) -> ServiceForm:
     form = form_for(session, service)
-    form.values = {f.name: (posted.get(f.name) or "").strip() for f in SERVICE_FIELDS}
+    form.values = {f.name: _text(posted.get(f.name)) for f in SERVICE_FIELDS}
+    form.recurrence = from_form(posted) or form.shown
     return form
+
+
+def _text(value: str | None) -> str:
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def changes_from(form: ServiceForm, service: Service) -> list[Change]:
@@ -105,6 +134,7 @@ def changes_from(form: ServiceForm, service: Service) -> list[Change]:
         if form.values["phone"]
         else {}
     )
+    form.errors.update(problems(form.recurrence))
     if form.errors:
         return []
     changes = [Change("service", "update", service.id, service_values)]
@@ -117,18 +147,14 @@ def changes_from(form: ServiceForm, service: Service) -> list[Change]:
         changes.append(
             Change("phone", "create", new_id(), {"number": number, "service_id": service.id})
         )
-    description = form.values["schedule"] or None
+    schedule = {"description": form.values["schedule"] or None}
+    if form.recurrence != form.shown:
+        schedule.update(replacing(form.schedule, form.recurrence))
     if form.schedule is not None:
-        changes.append(Change("schedule", "update", form.schedule.id, {"description": description}))
-    elif description:
-        changes.append(
-            Change(
-                "schedule",
-                "create",
-                new_id(),
-                {"description": description, "service_id": service.id},
-            )
-        )
+        changes.append(Change("schedule", "update", form.schedule.id, schedule))
+    elif any(value is not None for value in schedule.values()):
+        values = {k: v for k, v in schedule.items() if v is not None}
+        changes.append(Change("schedule", "create", new_id(), {**values, "service_id": service.id}))
     return changes
 
 
