@@ -22,6 +22,7 @@ from app.negotiation import prefers_html
 from app.ratelimit import RateLimitDocs, init_rate_limits
 from app.services import review_mail  # noqa: F401  (registers the review reminder's renderer)
 from app.web import account as web_account
+from app.web import moderation as web_moderation
 from app.web import register_web
 from app.web.search import search_page
 from schemas.page import ErrorSchema, any_of_property
@@ -55,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(dumps.blp)
     register_web(app)
     app.register_blueprint(web_account.blp)
+    app.register_blueprint(web_moderation.blp)
     serve_search_page_at_root(app)
     register_error_handlers(app)
     register_http(app)

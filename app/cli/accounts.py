@@ -28,6 +28,7 @@ from app.errors import SignpostError
 from app.models.accounts import ROLES, TOKEN_SCOPES, Account, ChangeRequest
 from app.services.freshness import list_stale, mark_stale
 from app.services.moderation import approve, reject
+from app.services.request_names import subject_of, what_of
 
 
 @contextmanager
@@ -169,15 +170,20 @@ def list_requests(kind: str | None, everything: bool) -> None:
     with transaction() as session:
         requests = list(session.scalars(query))
         for request in requests:
-            click.echo(describe(request))
+            click.echo(describe(session, request))
         click.echo(f"{len(requests)} change request{'s' * (len(requests) != 1)}.")
 
 
-def describe(request: ChangeRequest) -> str:
+def describe(session: Session, request: ChangeRequest) -> str:
+    """A request as the operator reads it: its ID (to approve or reject), what it is and
+    the listing's name, then the diff."""
     when = request.created_at.strftime("%Y-%m-%d %H:%M")
+    subject = subject_of(session, request)
+    organization = f" ({subject.organization})" if subject.organization else ""
     lines = [
-        f"{request.id}  {request.kind}  {request.status}  {request.action} "
-        f"{request.resource_type} {request.resource_id}  by {request.submitted_by_label}  {when}"
+        f"{request.id}  {request.kind}  {request.status}  {when}  by {request.submitted_by_label}",
+        f"    {what_of(request.kind, request.action, request.resource_type)}: "
+        f"“{subject.listing}”{organization}  [{request.resource_type} {request.resource_id}]",
     ]
     lines += [f"    {d['field']}: {d['previous']!r} -> {d['proposed']!r}" for d in request.diff]
     if request.message:

@@ -25,6 +25,8 @@ from flask import (
     session,
     url_for,
 )
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.auth.accounts import authenticate, organizations_of
 from app.auth.csrf import check_csrf, rotate_csrf
@@ -38,13 +40,14 @@ from app.auth.ratelimit import TooManyRequests
 from app.auth.setup import flag
 from app.db import get_session
 from app.errors import NotFound, SignpostError, Unauthorized
-from app.models import Organization, Service
+from app.models import MergedAlias, Organization, Service
 from app.resources import row_values
 from app.services.claims import find_organizations, request_claim
 from app.services.editing import submit_change
 from app.services.freshness import confirm_service, is_flagged, last_seen, months_before
 from app.services.moderation import list_change_requests, needs_moderation
 from app.services.permissions import is_staff, require_may_edit
+from app.services.request_names import subject_of, what_of
 from app.web.account_forms import (
     SCHEDULE_FIELDS,
     SERVICE_FIELDS,
@@ -144,22 +147,43 @@ def home():
     db, account = get_session(), g.account
     organizations = organizations_of(db, account)
     cutoff = months_before(dt.datetime.now(dt.UTC), CONFIRM_AFTER_MONTHS)
+    merged_away = _merged_away(db, [s.id for o in organizations for s in o.services])
     listings = {
         organization.id: [
             {"service": service, "due": is_flagged(db, service.id) or last_seen(service) < cutoff}
             for service in sorted(organization.services, key=lambda s: s.name)
+            if service.id not in merged_away
         ]
         for organization in organizations
     }
-    requests = list_change_requests(db, account, 1, 20, status="pending").items
+    staff = is_staff(account)
+    mine = list_change_requests(db, account, 1, 20, status="pending")
+    waiting = [
+        {
+            "request": r,
+            "what": what_of(r.kind, r.action, r.resource_type),
+            "subject": subject_of(db, r),
+        }
+        for r in mine.items
+    ]
     return render_template(
         "account/home.html",
         account=account,
         organizations=organizations,
         listings=listings,
-        requests=requests,
-        staff=is_staff(account),
+        requests=[] if staff else waiting,
+        queue_size=mine.total if staff else 0,
+        staff=staff,
     )
+
+
+def _merged_away(db: Session, service_ids: list[str]) -> set[str]:
+    """Services merged into another by the dedupe: their records live on under the new ID,
+    so they are not listings to edit."""
+    query = select(MergedAlias.old_id).where(
+        MergedAlias.kind == "service", MergedAlias.old_id.in_(service_ids)
+    )
+    return set(db.scalars(query)) if service_ids else set()
 
 
 def editable_service(service_id: str) -> Service:

@@ -217,6 +217,7 @@ def test_the_moderation_commands(runner, client, nell, sample, session):
         and "name: 'Hampstead Heath Health Walk' -> 'Heath walk'" in listed.output
     )
     assert "2 change requests." in listed.output
+    assert "Changed listing: “Hampstead Heath Health Walk” (Camden Health Walks)" in listed.output
     assert runner.invoke(args=["moderation", "approve", first["id"]]).exit_code == 0
     rejected = runner.invoke(args=["moderation", "reject", second["id"], "--reason", "Not yet"])
     assert rejected.exit_code == 0 and "Rejected edit" in rejected.output
