@@ -22,6 +22,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "SQLAlchemy URL of a read replica for GET/HEAD reads; empty means the primary",
     ),
     "SIGNPOST_PUBLIC_URL": ("", "Base URL the API is reached at, for links in responses"),
+    "SIGNPOST_WEBHOOKS_ALLOW_PRIVATE": (
+        "false",
+        "Let webhooks post to private or loopback addresses, and over plain http (tests)",
+    ),
     "SIGNPOST_PROFILE_URL": (
         "https://openreferraluk.org/",
         "HSDS profile URL announced at GET /",

@@ -184,7 +184,7 @@ for _resource in RESOURCES:
 
 def register_write_api(api) -> None:
     """The write, workflow and account endpoints, and the bearer-token security scheme."""
-    from app.api import review, write_accounts, write_workflow
+    from app.api import review, webhooks, write_accounts, write_workflow
 
     api.spec.components.response(
         QUEUED,
@@ -200,5 +200,5 @@ def register_write_api(api) -> None:
             "create, or POST /tokens); shown once, revocable, scoped read or write.",
         },
     )
-    for blueprint in (blp, write_workflow.blp, write_accounts.blp, review.blp):
+    for blueprint in (blp, write_workflow.blp, write_accounts.blp, review.blp, webhooks.blp):
         api.register_blueprint(blueprint)

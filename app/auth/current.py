@@ -50,7 +50,7 @@ def optional_api_account() -> Account | None:
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
         db.commit()
-    g.api_account, g.token_scope = account, token.scope
+    g.api_account, g.token_scope, g.token_id = account, token.scope, token.id
     return account
 
 
