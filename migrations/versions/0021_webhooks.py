@@ -39,9 +39,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_subscription")),
     )  # fmt: skip
-    op.create_index(
-        op.f("ix_webhook_subscription_token_id"), "webhook_subscription", ["token_id"]
-    )
+    op.create_index(op.f("ix_webhook_subscription_token_id"), "webhook_subscription", ["token_id"])
     op.create_table(
         "webhook_delivery",
         sa.Column("id", sa.String(length=36), nullable=False),

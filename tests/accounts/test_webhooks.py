@@ -180,9 +180,7 @@ def test_a_webhook_cannot_point_into_the_servers_own_network(client, jo, url):
     assert response.get_json()["message"]
 
 
-def test_a_moderators_change_is_posted_too(
-    client, runner, jo, sam, mo, receiver, private_ok
-):
+def test_a_moderators_change_is_posted_too(client, runner, jo, sam, mo, receiver, private_ok):
     """Every change stamps last_modified, whoever made it: here a moderator's."""
     subscribe(client, jo, receiver.url)
     rename(client, mo, KNIT, "Knit and natter")
