@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,28 @@ def load_directory(app) -> None:
         session.commit()
 
 
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve a WSGI app on a free port of 127.0.0.1 in a thread; the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+def new_context(browser, width: int = 1280, height: int = 900, **options):
+    """A browser context with axe-core loaded into every page and a 10 s timeout."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    context.add_init_script(path=str(AXE))  # via the DevTools protocol: not an inline script
+    context.set_default_timeout(10_000)
+    return context
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("e2e")
@@ -94,13 +117,8 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     engine = app.extensions["signpost_db"].engine
     migrate.upgrade(engine)
     load_directory(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serving(app) as url:
+        yield url
     engine.dispose()
 
 
@@ -123,9 +141,7 @@ def console() -> Console:
 
 @pytest.fixture
 def context(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(path=str(AXE))  # via the DevTools protocol: not an inline script
-    context.set_default_timeout(10_000)
+    context = new_context(browser)
     yield context
     context.close()
 

@@ -8,18 +8,16 @@ The accounts feature's browser test (its other tests are in tests/accounts/).
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app, migrate
 from app.auth.accounts import create_account, link_organization
 from app.demo.sample import load_sample
 from tests.accounts.conftest import CAMDEN, HEATH_WALK, PASSWORD
 from tests.conftest import NO_RATE_LIMITS
-from tests.e2e.conftest import AXE, axe_violations
+from tests.e2e.conftest import axe_violations, new_context, serving
 
 EMAIL = "jo@camdenhealthwalks.example.org"
 
@@ -37,21 +35,14 @@ def account_server(tmp_path_factory) -> Iterator[str]:
         editor = create_account(session, EMAIL, "editor", PASSWORD, trusted=True)
         link_organization(session, editor, CAMDEN)
         session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serving(app) as url:
+        yield url
     engine.dispose()
 
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
-    context.add_init_script(path=str(AXE))
-    context.set_default_timeout(10_000)
+    context = new_context(browser, 375, 740, is_mobile=True)
     yield context.new_page()
     context.close()
 

@@ -4,12 +4,12 @@ and a write's answer readable too (CORS, issue 21 item 6)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
+
+from tests.e2e.conftest import serving
 
 PAGE = "<!doctype html><html lang='en'><title>Council services</title><h1>Services</h1></html>"
 
@@ -17,13 +17,8 @@ PAGE = "<!doctype html><html lang='en'><title>Council services</title><h1>Servic
 @pytest.fixture(scope="module")
 def council_site() -> Iterator[str]:
     """Another origin (its own port): a plain page, as a council's site would serve."""
-    server = make_server("127.0.0.1", 0, Response(PAGE, mimetype="text/html"))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serving(Response(PAGE, mimetype="text/html")) as url:
+        yield url
 
 
 def test_another_site_reads_etag_and_revalidates(page, live_server, council_site, console):

@@ -5,18 +5,16 @@ the new times. No serious axe-core violations on any page."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app, migrate
 from app.auth.accounts import create_account, link_organization
 from app.demo.sample import load_sample
 from tests.accounts.conftest import CAMDEN, HEATH_WALK, PASSWORD
 from tests.conftest import NO_RATE_LIMITS
-from tests.e2e.conftest import AXE, axe_violations
+from tests.e2e.conftest import axe_violations, new_context, serving
 
 EDITOR, MODERATOR = "nell@camdenhealthwalks.example.org", "mo@signpost.example"
 WIDTHS = {"desktop": (1280, 800, "Saturday", "Saturdays, 9am to 10am"),
@@ -37,13 +35,8 @@ def server(tmp_path_factory) -> Iterator[str]:
         link_organization(session, editor, CAMDEN)
         create_account(session, MODERATOR, "moderator", PASSWORD)
         session.commit()
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    httpd.server_close()
+    with serving(app) as url:
+        yield url
     engine.dispose()
 
 
@@ -64,9 +57,7 @@ def sign_out(page, server: str) -> None:
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_an_edit_of_times_is_approved_and_shows(browser, server, console, width):
     wide, high, day, shown = WIDTHS[width]
-    context = browser.new_context(viewport={"width": wide, "height": high}, is_mobile=wide < 500)
-    context.add_init_script(path=str(AXE))
-    context.set_default_timeout(10_000)
+    context = new_context(browser, wide, high, is_mobile=wide < 500)
     page = context.new_page()
     console.watch(page)
     try:
