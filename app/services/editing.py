@@ -39,7 +39,7 @@ from app.resources import (
     row_values,
 )
 from app.services.audit import record_change
-from app.services.permissions import require_may_edit
+from app.services.permissions import require_may_edit, require_may_use_venue
 
 DELETED_SERVICE_STATUS = "defunct"
 LIVE_SERVICE_STATUSES = ("active", "temporarily closed")
@@ -90,6 +90,9 @@ def submit_change(
     if not (change.resource == "organization" and change.action == "create"):
         # Anyone may propose a new organisation (an editor's always waits for a moderator).
         require_may_edit(session, account, own, change.resource, *versions)
+    if change.resource == "service_at_location" and proposed is not None:
+        if proposed.get("location_id") != (current or {}).get("location_id"):
+            require_may_use_venue(session, account, own, proposed.get("location_id"))
     _check_deletable(session, change)
     diff = make_diff(current, proposed, change.values if current else None)
     if change.action == "update" and not diff:
