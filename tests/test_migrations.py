@@ -108,3 +108,35 @@ def test_upgrading_keys_field_locks_by_resource_type(tmp_path):
         ).all()
     engine.dispose()
     assert sorted(locks) == [("phone", "p1", "number"), ("schedule", "p1", "number")]
+
+
+def test_upgrading_unpublishes_sign_in_emails_given_as_assurer(tmp_path):
+    """0018: a confirmation made before it published the account's email; now the
+    organisation's public email stands there, and the history forgets the address."""
+    from app.models import MetadataEntry, Organization
+    from app.models.accounts import Account
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine, "0017_session_version")
+    with Session(engine) as session:
+        session.add(Organization(id="o1", name="Walks", description="", email="hi@walks.example"))
+        session.add(Account(id="a1", email="jo@walks.example", role="editor", created_at=NOW))
+        session.flush()
+        for service_id, said in (("s1", "Jo@walks.example"), ("s2", "desk@walks.example")):
+            session.add(Service(
+                id=service_id, name="Walk", status="active", last_modified=NOW,
+                organization_id="o1", assurer_email=said,
+            ))  # fmt: skip
+        session.add(MetadataEntry(
+            id="m1", resource_id="s1", resource_type="service", last_action_date=NOW,
+            last_action_type="update", field_name="assurer_email", previous_value="",
+            replacement_value="jo@walks.example", updated_by="account:a1",
+        ))  # fmt: skip
+        session.commit()
+    upgrade(engine)
+    with Session(engine) as session:
+        said = dict(session.execute(select(Service.id, Service.assurer_email)).all())
+        history = session.get(MetadataEntry, "m1").replacement_value
+    engine.dispose()
+    assert said == {"s1": "hi@walks.example", "s2": "desk@walks.example"}
+    assert history == ""

@@ -6,6 +6,10 @@ editor deleted delete another organisation's phone with the same id at its next 
 the writable kinds (a collection name, say "phones", or blank) gets the kind of the
 object that has its id, and is dropped when no object, past or present, has it.
 
+It also takes sign-in addresses out of what is public (issue 19, M2): a service's
+assurer_email that is an account's email becomes its organisation's public email (or
+none), and history rows that recorded one say "" instead.
+
 Revision ID: 0018_typed_ids
 Revises: 0017_session_version
 Create Date: 2026-12-07 23:10:00
@@ -65,8 +69,25 @@ def _fix_types(connection) -> None:
             )
 
 
+ACCOUNT_EMAILS = "SELECT lower(email) FROM account"
+
+
+def _unpublish_sign_in_emails() -> None:
+    op.execute(
+        "UPDATE service SET assurer_email = (SELECT organization.email FROM organization "
+        "WHERE organization.id = service.organization_id) "
+        f"WHERE lower(assurer_email) IN ({ACCOUNT_EMAILS})"
+    )
+    for column in ("previous_value", "replacement_value"):
+        op.execute(
+            f"UPDATE metadata SET {column} = '' WHERE field_name = 'assurer_email' "  # noqa: S608
+            f"AND lower({column}) IN ({ACCOUNT_EMAILS})"
+        )
+
+
 def upgrade() -> None:
     _fix_types(op.get_bind())
+    _unpublish_sign_in_emails()
     with op.batch_alter_table("field_lock", recreate="always") as batch:
         batch.drop_constraint("pk_field_lock", type_="primary")
         batch.create_primary_key("pk_field_lock", ["resource_type", "resource_id", "field_name"])
