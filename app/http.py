@@ -7,7 +7,7 @@ import json
 import logging
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request, url_for
 from flask_cors import CORS
 
 from app.nul_characters import refuse_nul_characters
@@ -50,9 +50,23 @@ def register_http(app: Flask) -> None:
     app.after_request(log_request)
 
 
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL for a response: on SIGNPOST_PUBLIC_URL when it is set. Without it
+    the URL comes from the request's Host header, which anyone can forge, so the response
+    is then not cached publicly (issue 19, L7: a cache would hand the forged host on)."""
+    base = str(current_app.config.get("SIGNPOST_PUBLIC_URL") or "").rstrip("/")
+    if base:
+        return base + url_for(endpoint, **values)
+    g.url_from_host = True
+    return url_for(endpoint, _external=True, **values)
+
+
 def add_headers(response: Response) -> Response:
     """Brief public caching of successful reads, and the security headers browsers act
-    on (CORS: flask-cors, see CORS_OPTIONS)."""
+    on (CORS: flask-cors, see CORS_OPTIONS); a response naming the Host header's host
+    (see `external_url`) only in the asker's own cache."""
+    if g.get("url_from_host") and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "private, no-cache"
     if request.method in READ_METHODS and not request.path.startswith("/account"):
         if response.status_code == 200 and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "public, max-age=60"

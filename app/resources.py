@@ -115,6 +115,31 @@ def load_row(session: Session, resource: str, row_id: str | None) -> Any | None:
     return session.get(RESOURCES[resource].model, row_id)
 
 
+def id_in_use(session: Session, resource: str, row_id: str) -> str | None:
+    """The kind of object that already has (or once had) this id, if any but `resource`.
+
+    IDs are unique per table only, yet an id names one object to the API, the history and
+    the field locks: a new object may not take an id any other kind of object has or had
+    (issue 19, H1). Deleted objects are found by their history and field-lock rows.
+    """
+    from app.models import MetadataEntry
+    from app.models.accounts import FieldLock
+
+    for name, info in RESOURCES.items():
+        if name != resource and session.get(info.model, row_id) is not None:
+            return name
+    others = [name for name in RESOURCES if name != resource]
+    for model in (MetadataEntry, FieldLock):
+        found = session.scalar(
+            select(model.resource_type)
+            .where(model.resource_type.in_(others), model.resource_id == row_id)
+            .limit(1)
+        )
+        if found is not None:
+            return found
+    return None
+
+
 def parent_refs(resource: str, values: Values) -> list[tuple[str, str, str]]:
     """(field, parent resource, parent id) for each parent the values name."""
     if resource == "attribute":

@@ -75,3 +75,68 @@ def test_upgrading_claims_the_ids_published_sources_already_kept(tmp_path):
         "s1": "r-k1", "ph1": "r-k1", "v1": "r-k1",  # the record's own
         "o1": "src", "l1": "src", "a1": "src",  # shared by the source's records
     }  # fmt: skip
+
+
+def test_upgrading_keys_field_locks_by_resource_type(tmp_path):
+    """After 0018 a lock names (resource type, id, field): a schedule and a phone sharing an
+    id lock separately, and an old row with a collection name gets its object's kind."""
+    from app.models import Phone
+    from app.models.accounts import FieldLock
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine, "0017_session_version")
+    with Session(engine) as session:
+        session.add(Service(id="s1", name="Walk", status="active", last_modified=NOW))
+        session.flush()
+        session.add(Phone(id="p1", service_id="s1", number="020 7946 0000"))
+        session.commit()
+    with engine.begin() as connection:
+        for resource_id, name, kind in (("p1", "number", "phones"), ("gone", "*", "")):
+            connection.exec_driver_sql(
+                "INSERT INTO field_lock (resource_id, field_name, resource_type, at) "
+                "VALUES (?, ?, ?, '2026-11-23 00:00:00')",
+                (resource_id, name, kind),
+            )
+    upgrade(engine)
+    with Session(engine) as session:
+        session.add(
+            FieldLock(resource_type="schedule", resource_id="p1", field_name="number", at=NOW)
+        )
+        session.commit()
+        locks = session.execute(
+            select(FieldLock.resource_type, FieldLock.resource_id, FieldLock.field_name)
+        ).all()
+    engine.dispose()
+    assert sorted(locks) == [("phone", "p1", "number"), ("schedule", "p1", "number")]
+
+
+def test_upgrading_unpublishes_sign_in_emails_given_as_assurer(tmp_path):
+    """0018: a confirmation made before it published the account's email; now the
+    organisation's public email stands there, and the history forgets the address."""
+    from app.models import MetadataEntry, Organization
+    from app.models.accounts import Account
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine, "0017_session_version")
+    with Session(engine) as session:
+        session.add(Organization(id="o1", name="Walks", description="", email="hi@walks.example"))
+        session.add(Account(id="a1", email="jo@walks.example", role="editor", created_at=NOW))
+        session.flush()
+        for service_id, said in (("s1", "Jo@walks.example"), ("s2", "desk@walks.example")):
+            session.add(Service(
+                id=service_id, name="Walk", status="active", last_modified=NOW,
+                organization_id="o1", assurer_email=said,
+            ))  # fmt: skip
+        session.add(MetadataEntry(
+            id="m1", resource_id="s1", resource_type="service", last_action_date=NOW,
+            last_action_type="update", field_name="assurer_email", previous_value="",
+            replacement_value="jo@walks.example", updated_by="account:a1",
+        ))  # fmt: skip
+        session.commit()
+    upgrade(engine)
+    with Session(engine) as session:
+        said = dict(session.execute(select(Service.id, Service.assurer_email)).all())
+        history = session.get(MetadataEntry, "m1").replacement_value
+    engine.dispose()
+    assert said == {"s1": "hi@walks.example", "s2": "desk@walks.example"}
+    assert history == ""

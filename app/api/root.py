@@ -4,11 +4,12 @@ A browser (an Accept header preferring text/html) gets the search page at the sa
 `app.create_app` puts the two together, so neither the API nor the pages import the other.
 """
 
-from flask import current_app, url_for
+from flask import current_app
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from app.api.blueprint import Blueprint
+from app.http import external_url
 
 blp = Blueprint("root", __name__, url_prefix="/", description="About this API")
 
@@ -27,6 +28,6 @@ class Root(MethodView):
         body = {
             "version": "3.0",
             "profile": current_app.config["SIGNPOST_PROFILE_URL"],
-            "openapi_url": url_for("api-docs.openapi_json", _external=True),
+            "openapi_url": external_url("api-docs.openapi_json"),
         }
         return body, 200, {"Vary": "Accept"}

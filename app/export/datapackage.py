@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.export.base import ExportSettings, WriteResult
+from app.export.flat import spreadsheet_safe
 from app.export.provenance import Provenance, SourceInfo
 from app.export.tables import Selection, t
 from app.models import Source, SourceRecord
@@ -191,7 +192,9 @@ def source_record_rows(session: Session, selection: Selection, provenance: Prove
 
 
 def write_csv(archive: zipfile.ZipFile, name: str, fields: list[dict], rows: Iterable) -> int:
-    """Stream rows into one CSV member of the zip; returns how many were written."""
+    """Stream rows into one CSV member of the zip; returns how many were written. Text a
+    spreadsheet would run as a formula gets an apostrophe, as in the flat CSV (issue 19,
+    L5); the data package reader takes it off again."""
     count = 0
     with (
         archive.open(name, "w", force_zip64=True) as raw,
@@ -200,7 +203,7 @@ def write_csv(archive: zipfile.ZipFile, name: str, fields: list[dict], rows: Ite
         writer = csv.writer(text)
         writer.writerow([field["name"] for field in fields])
         for row in rows:
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow([spreadsheet_safe(value) for value in row])
             count += 1
     return count
 

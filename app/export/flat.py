@@ -91,3 +91,11 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and FORMULA.match(value):
         return "'" + value
     return "" if value is None else value
+
+
+def spreadsheet_text(value: str) -> str:
+    """The text `spreadsheet_safe` defused, as it was: a reader of our own CSVs undoes the
+    apostrophe, so a dump imported elsewhere says what the original said."""
+    if value.startswith("'") and FORMULA.match(value[1:]):
+        return value[1:]
+    return value

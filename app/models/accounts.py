@@ -127,14 +127,15 @@ class FieldLock(Base):
     """A field a person set, which a later import must not silently overwrite.
 
     `field_name` "*" marks an object a person created (an import keeps it), "-" one a
-    person deleted (an import does not bring it back).
+    person deleted (an import does not bring it back). The key includes the resource
+    type: an id is unique only within its table (issue 19, H1).
     """
 
     __tablename__ = "field_lock"
 
+    resource_type: Mapped[str] = mapped_column(Text, primary_key=True)
     resource_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     field_name: Mapped[str] = mapped_column(Text, primary_key=True)
-    resource_type: Mapped[str] = mapped_column(Text)
     account_id: Mapped[str | None] = _account_fk("SET NULL")
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -20,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from app import search
@@ -32,13 +32,14 @@ from app.resources import (
     LINKABLE,
     RESOURCES,
     affected_services,
+    id_in_use,
     load_row,
     owners,
     parent_refs,
     row_values,
 )
 from app.services.audit import record_change
-from app.services.permissions import require_may_edit
+from app.services.permissions import require_may_edit, require_may_use_venue
 
 DELETED_SERVICE_STATUS = "defunct"
 LIVE_SERVICE_STATUSES = ("active", "temporarily closed")
@@ -91,6 +92,9 @@ def submit_change(
     if not (change.resource == "organization" and change.action == "create"):
         # Anyone may propose a new organisation (an editor's always waits for a moderator).
         require_may_edit(session, account, own, change.resource, *versions)
+    if change.resource == "service_at_location" and proposed is not None:
+        if proposed.get("location_id") != (current or {}).get("location_id"):
+            require_may_use_venue(session, account, own, proposed.get("location_id"))
     _check_deletable(session, change)
     diff = make_diff(current, proposed, change.values if current else None)
     if change.action == "update" and not diff:
@@ -133,10 +137,20 @@ def _current(session: Session, change: Change) -> dict[str, Any] | None:
     if change.action == "create":
         if row is not None:
             raise Conflict(f"There is already a {change.resource} with id '{change.resource_id}'.")
+        _require_free_id(session, change)
         return None
     if row is None:
         raise NotFound(f"No {change.resource} with id '{change.resource_id}'.")
     return row_values(row)
+
+
+def _require_free_id(session: Session, change: Change) -> None:
+    """409 when another kind of object has (or had) this id: see app.resources.id_in_use."""
+    if id_in_use(session, change.resource, change.resource_id) is not None:
+        raise Conflict(
+            f"The id '{change.resource_id}' is already used by another kind of object; leave "
+            "id out and the server assigns one."
+        )
 
 
 def _proposed(change: Change, current: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -236,6 +250,7 @@ def apply_change(
     if change.action == "create":
         if row is not None:
             raise Conflict(f"There is already a {change.resource} with id '{change.resource_id}'.")
+        _require_free_id(session, change)
         values = {**change.values, "id": change.resource_id}
         if change.resource == "service":
             values = {"status": "active", **values, "last_modified": now}
@@ -298,7 +313,15 @@ def scrub_history(session: Session, contact_id: str) -> None:
     session.execute(
         update(MetadataEntry)
         .where(
-            MetadataEntry.resource_id.in_([contact_id, *phone_ids]),
+            or_(
+                and_(
+                    MetadataEntry.resource_type == "contact",
+                    MetadataEntry.resource_id == contact_id,
+                ),
+                and_(
+                    MetadataEntry.resource_type == "phone", MetadataEntry.resource_id.in_(phone_ids)
+                ),
+            ),
             MetadataEntry.field_name != "is_public",
         )
         .values(previous_value=PRIVATE, replacement_value=PRIVATE)

@@ -12,6 +12,10 @@ Every field a person sets is locked (field_lock). Before the pipeline publishes 
   is kept, although the source does not list it.
 
 The pipeline keeps the source's own version in source_record, untouched.
+
+A lock names its object by (resource type, id): ids are unique only per table, and a
+schedule someone deleted must never delete the phone that happens to share its id
+(issue 19, H1).
 """
 
 from __future__ import annotations
@@ -78,7 +82,7 @@ def keep_editor_fields(
         return services  # nobody has edited anything yet (a first bulk import): no walk
     source_label = f"import:{source_name}"
     objects = list(_walk_all(services))
-    locks = _locks(session, {obj["id"] for _r, obj, _p in objects if obj.get("id")})
+    locks = _locks(session, {(r, obj["id"]) for r, obj, _p in objects if obj.get("id")})
     service_ids = [s["id"] for s in services]
     created = _created_parts(session, service_ids)
     if not locks and not created:
@@ -86,7 +90,7 @@ def keep_editor_fields(
     services = copy.deepcopy(services)
     before = _previous_objects(session, source_name, service_ids) if locks else {}
     for resource, obj, parent in _walk_all(services):
-        fields = locks.get(obj.get("id"), set())
+        fields = locks.get((resource, obj.get("id")), set())
         if DELETED in fields and parent is not None:
             parent.remove(obj)
             continue
@@ -120,14 +124,16 @@ def _walk(data: Data) -> Iterator[tuple[str, Data, list | None]]:
                     yield from _walk(item)
 
 
-def _locks(session: Session, ids: set[str]) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = defaultdict(set)
-    for chunk in chunks(sorted(ids)):
-        query = select(FieldLock.resource_id, FieldLock.field_name).where(
+def _locks(session: Session, objects: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+    """{(resource type, id): locked field names} for these objects."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for chunk in chunks(sorted({row_id for _resource, row_id in objects})):
+        query = select(FieldLock.resource_type, FieldLock.resource_id, FieldLock.field_name).where(
             FieldLock.resource_id.in_(chunk)
         )
-        for resource_id, name in session.execute(query):
-            found[resource_id].add(name)
+        for resource, resource_id, name in session.execute(query):
+            if (resource, resource_id) in objects:
+                found[resource, resource_id].add(name)
     return found
 
 
@@ -170,6 +176,7 @@ def _raise_conflict(session, resource, row, name, current, imported, source_labe
     earlier = session.scalars(
         select(ChangeRequest).where(
             ChangeRequest.kind == "import_conflict",
+            ChangeRequest.resource_type == resource,
             ChangeRequest.resource_id == row.id,
         )
     )
@@ -202,10 +209,17 @@ def _raise_conflict(session, resource, row, name, current, imported, source_labe
 
 def _created_parts(session: Session, service_ids: list[str]) -> dict[str, dict[str, list[Data]]]:
     """{service id: {key: [row dicts]}} of parts people added to these services."""
-    created = select(FieldLock.resource_id).where(FieldLock.field_name == CREATED)
+
+    def created(resource: str):
+        return select(FieldLock.resource_id).where(
+            FieldLock.field_name == CREATED, FieldLock.resource_type == resource
+        )
+
     found: dict[str, dict[str, list[Data]]] = defaultdict(lambda: defaultdict(list))
     for key, model in KEPT_PARTS.items():
-        query = select(model).where(model.service_id.in_(service_ids), model.id.in_(created))
+        query = select(model).where(
+            model.service_id.in_(service_ids), model.id.in_(created(KEY_RESOURCE[key]))
+        )
         if model is Phone:
             query = query.where(Phone.contact_id.is_(None))  # kept under its contact
         rows = session.scalars(query)
@@ -219,7 +233,7 @@ def _created_parts(session: Session, service_ids: list[str]) -> dict[str, dict[s
         select(Attribute).where(
             Attribute.link_entity == "service",
             Attribute.link_id.in_(service_ids),
-            Attribute.id.in_(created),
+            Attribute.id.in_(created("attribute")),
         )
     )
     for attribute in attributes:

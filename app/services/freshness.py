@@ -36,13 +36,19 @@ STALE_REASON = "stale"
 
 def confirm_service(session: Session, account: Account, own: set[str], service_id: str) -> Service:
     """Record that the service still runs as listed: assured today by this account.
-    Goes live at once (it changes no details) and clears any follow-up flag."""
+    Goes live at once (it changes no details) and clears any follow-up flag.
+
+    The public assurer_email is the organisation's public contact email, or none: never
+    the account's sign-in address, which is private (issue 19, M2)."""
     service = session.get(Service, service_id)
     if service is None:
         raise NotFound(f"No service with id '{service_id}'.")
     require_may_edit(session, account, own, "service", row_values(service))
     now = dt.datetime.now(dt.UTC)
-    values = {"assured_date": now.date().isoformat(), "assurer_email": account.email}
+    values = {
+        "assured_date": now.date().isoformat(),
+        "assurer_email": public_email(session, service),
+    }
     apply_change(
         session,
         Change("service", "update", service_id, values),
@@ -55,6 +61,12 @@ def confirm_service(session: Session, account: Account, own: set[str], service_i
     session.execute(delete(FollowUp).where(FollowUp.service_id == service_id))
     session.flush()
     return service
+
+
+def public_email(session: Session, service: Service) -> str | None:
+    """The organisation's published contact email, the one address fit to name as assurer."""
+    organization = session.get(Organization, service.organization_id or "")
+    return (organization.email or None) if organization is not None else None
 
 
 @dataclass

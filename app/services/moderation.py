@@ -159,6 +159,7 @@ def _carry_out(session: Session, request: ChangeRequest, now: dt.datetime) -> No
         # The source is trusted for these fields again.
         session.execute(
             delete(FieldLock).where(
+                FieldLock.resource_type == request.resource_type,
                 FieldLock.resource_id == request.resource_id,
                 FieldLock.field_name.in_(list(request.proposed)),
             )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Forbidden
 from app.models.accounts import Account
-from app.resources import owners
+from app.resources import owners, owners_of
 
 STAFF = ("admin", "moderator")
 
@@ -57,6 +57,21 @@ def require_may_edit(
                 f"You may only change your own organisation's listings; this {resource} "
                 "belongs to another organisation (or to none)."
             )
+
+
+def require_may_use_venue(
+    session: Session, account: Account, own: set[str], location_id: str | None
+) -> None:
+    """403 unless an editor may edit the venue they would run a service at: linking one's
+    service to another organisation's location would make that location shared, and its
+    own editor would lose it (issue 19, M1). Staff may link any service to any venue."""
+    if is_staff(account) or not location_id:
+        return
+    if not may_edit(account, owners_of(session, "location", location_id), own):
+        raise Forbidden(
+            "You may only run your services at your own organisation's locations; this "
+            "location belongs to another organisation (ask a moderator to share it)."
+        )
 
 
 def require_may_view(account: Account, organization_id: str, own: set[str]) -> None:

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, make_response, render_template, request, 
 from sqlalchemy import select
 
 from app.db import get_read_session
+from app.http import external_url
 from app.models import Service
 from app.services.loading import service_full_options
 from app.services.paging import in_order
@@ -37,7 +38,7 @@ def list_listings(ids: list[str]) -> list[Listing]:
 
 
 def prescription_url(ids: list[str], external: bool = False) -> str:
-    url = url_for("prescription.show", _external=external)
+    url = external_url("prescription.show") if external else url_for("prescription.show")
     return f"{url}?{urlencode({'ids': ','.join(ids)}, safe=',')}" if ids else url
 
 

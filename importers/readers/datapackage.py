@@ -28,6 +28,7 @@ from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from app.export.flat import spreadsheet_text
 from importers.readers import oruk
 from importers.readers.archives import ZIP_ERRORS, check_unzipped_size
 from importers.readers.record import Record, RecordError, SourceFormatError
@@ -452,7 +453,7 @@ def _clean_row(row: dict[str | None, Any], where: str) -> dict[str, Any]:
     for field, value in row.items():
         if not field or not isinstance(value, str) or not value.strip():
             continue  # extra cells (None key), missing cells (None value), blanks
-        value = value.strip()
+        value = spreadsheet_text(value.strip())  # a Signpost dump defuses formulas
         if field in NUMERIC_FIELDS:
             number = oruk.to_number(value)
             if number is None:

@@ -47,7 +47,13 @@ from defusedxml import DefusedXmlException
 
 from importers.readers.archives import check_unzipped_size, open_zip
 from importers.readers.flat import FIELDS, FieldError, build_service, split_list
-from importers.readers.record import Record, RecordError, SourceFormatError
+from importers.readers.record import (
+    Note,
+    Record,
+    RecordError,
+    SourceFormatError,
+    unpublished_column,
+)
 from importers.readers.tabular import (
     DEFAULT_SIZE_LIMIT,
     Table,
@@ -91,8 +97,10 @@ class SheetMapping:
 
 def read_spreadsheet(
     path: Path, mapping_path: Path, *, size_limit: int = DEFAULT_SIZE_LIMIT
-) -> Iterator[Record | RecordError]:
-    """Yield a Record per row of a council CSV or XLSX file, read through a TOML mapping."""
+) -> Iterator[Record | RecordError | Note]:
+    """Yield a Record per row of a council CSV or XLSX file, read through a TOML mapping,
+    after a Note for each column the mapping does not name: it is not published (it may
+    be internal), and the import report lists it (issue 19, M3)."""
     mapping = load_mapping(mapping_path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -103,6 +111,10 @@ def read_spreadsheet(
         raise SourceFormatError(f"{path.name}: a council spreadsheet must be .csv or .xlsx.")
     with opened as table:
         headers = find_headers(path, mapping, table.headers)
+        used = set(headers.values())
+        for header in table.headers:
+            if header not in used:
+                yield unpublished_column("header", header)
         for number, row in table.rows:
             yield read_row(f"{unit} {number}", row, mapping, headers)
 

@@ -238,7 +238,7 @@ def test_confirming_in_one_click(browser, jo_web, client):
     response = browser.post(f"/account/services/{HEATH_WALK}/confirm", data={"csrf_token": token})
     assert response.status_code == 302
     assert client.get(f"/services/{HEATH_WALK}").get_json()["assurer_email"] == (
-        "jo@camdenhealthwalks.example.org"
+        "hello@camdenhealthwalks.example.org"
     )
 
 

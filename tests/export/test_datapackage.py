@@ -116,3 +116,25 @@ def test_the_metadata_file_describes_the_package(package, planted):
         "service",
     )
     assert meta["size"] == package.stat().st_size
+
+
+FORMULAS = {"name": '=HYPERLINK("http://evil.example")', "description": "@SUM(A1)"}
+
+
+def test_formulas_are_defused_in_the_csvs_and_read_back_as_written(session, export, sample):
+    """Issue 19, L5: text a spreadsheet would run is written with an apostrophe first (as
+    the flat CSV does), and the data package reader gives back the original text."""
+    from app.models import Service
+    from importers.readers.datapackage import read_datapackage
+
+    service = session.get(Service, sample[0]["id"])
+    service.name, service.description = FORMULAS["name"], FORMULAS["description"]
+    session.commit()
+    package = export("datapackage")
+    with zipfile.ZipFile(package) as archive:
+        services = list(csv.DictReader(archive.read("services.csv").decode().splitlines()))
+    [row] = [row for row in services if row["id"] == service.id]
+    assert (row["name"], row["description"]) == ("'" + FORMULAS["name"], "'@SUM(A1)")
+    assert all(not value.startswith(("=", "@")) for row in services for value in row.values())
+    [record] = [r for r in read_datapackage(package) if getattr(r, "key", None) == service.id]
+    assert {k: record.service[k] for k in FORMULAS} == FORMULAS

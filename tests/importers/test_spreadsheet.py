@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 import importers.readers.spreadsheet
-from importers.readers.record import Record, RecordError, SourceFormatError
+from importers.readers.record import Note, Record, RecordError, SourceFormatError
 from importers.readers.spreadsheet import SUPPORTED_FIELDS, load_mapping, read_spreadsheet
 
 ROOT = Path(__file__).parents[2]
@@ -17,6 +17,10 @@ EXAMPLE = ROOT / "importers" / "mappings" / "example_council.toml"
 
 def records(items):
     return [item for item in items if isinstance(item, Record)]
+
+
+def notes(items):
+    return [item for item in items if isinstance(item, Note)]
 
 
 def errors(items):
@@ -131,6 +135,14 @@ def test_mapping_defaults_and_insensitive_headers():
         {"taxonomy_term": {"name": "Men's health", "taxonomy": "camden categories"}},
     ]
     assert shed.raw["Notes"] == "Ring the bell"  # unmapped columns stay in raw
+    assert "Ring the bell" not in repr([r.service for r in records(items)])  # unpublished
+    assert notes(items) == [
+        Note(
+            "header",
+            "column 'Notes' has no HSDS field: kept with the source record, not published",
+            "Notes",
+        )
+    ]  # the import report lists it
     assert knit.service["service_at_locations"][0]["location"]["name"] == "NW1 1HS"
     assert errors(items) == [RecordError("line 4", "the row has no key", None, "service_id")]
 
