@@ -125,14 +125,18 @@ def _walk(data: Data) -> Iterator[tuple[str, Data, list | None]]:
 
 
 def _locks(session: Session, objects: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
-    """{(resource type, id): locked field names} for these objects."""
+    """{(resource type, id): locked field names} for these objects (by the primary key,
+    which leads with the resource type)."""
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for resource, row_id in sorted(objects):
+        by_type[resource].append(row_id)
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for chunk in chunks(sorted({row_id for _resource, row_id in objects})):
-        query = select(FieldLock.resource_type, FieldLock.resource_id, FieldLock.field_name).where(
-            FieldLock.resource_id.in_(chunk)
-        )
-        for resource, resource_id, name in session.execute(query):
-            if (resource, resource_id) in objects:
+    for resource, ids in by_type.items():
+        for chunk in chunks(ids):
+            query = select(FieldLock.resource_id, FieldLock.field_name).where(
+                FieldLock.resource_type == resource, FieldLock.resource_id.in_(chunk)
+            )
+            for resource_id, name in session.execute(query):
                 found[resource, resource_id].add(name)
     return found
 
