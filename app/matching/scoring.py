@@ -161,6 +161,15 @@ def _activity(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
             out["activity"] = w.activity_unnamed
         elif shares_stem(a.activity_words, b.activity_words):
             out["activity"] = max(out["activity"], w.activity_related)
+        elif (
+            both
+            and words_conflict(a.activity_words, b.activity_words)
+            and not a.activity_words & b.activity_words
+        ):
+            # "benefits advice" / "debt advice": alike only in a kind word, and each
+            # names what the other does not: two of the provider's services, whatever its
+            # phone, email and venue say (they say only whose and where)
+            out["activity"] = w.activity_differs + w.activity_words_conflict
     # Names that read alike overall ("parsons green debt advice" / "parsons green housing
     # advice") but each name what the other does not are two activities.
     if both and out["activity"] > 0 and not shares_stem(a.activity_words, b.activity_words):
@@ -386,7 +395,7 @@ def _explain_differences(
         activity < w.activity_explained
         and same_text
         and place == 0
-        and (contributions.get("postcode", 0) > 0 or contributions.get("distance", 0) > 0)
+        and any(contributions.get(key, 0) > 0 for key in ("postcode", "distance", "venue_name"))
     ):
         contributions["activity_explained"] = w.activity_explained - activity
         activity = w.activity_explained

@@ -266,3 +266,21 @@ def test_a_word_that_only_names_the_area_still_matches():
     second = record("lvsc", "2", "Walking group", "Highbury Ramblers", **common)
 
     assert score(first, second).decision == Decision.MATCH
+
+
+def test_two_kinds_of_advice_stay_apart_whatever_the_organisation_shares():
+    # Alike only in "advice" (a similarity of about 70): clearly different, not unproven.
+    common = dict(
+        phone="020 7946 0900",
+        email="advice@evergreenvoices.org.uk",
+        website="https://www.evergreenvoices.org.uk",
+        postcode="N5 1AR",
+        point=HIGHBURY_FIELDS,
+        venue="St James's Church Hall",
+    )
+    benefits = record("careplace", "1", "Benefits advice", "Evergreen Voices", **common)
+    debt = record(
+        "lvsc", "2", "Debt advice at St James's Church Hall", "Evergreen Voices", **common
+    )
+
+    assert score(benefits, debt).decision != Decision.MATCH
