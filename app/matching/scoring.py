@@ -267,7 +267,12 @@ def _place(a: MatchRecord, b: MatchRecord, stats: DatasetStats, w: Weights) -> d
     else:
         if a.postcodes and b.postcodes:
             same = bool(a.districts & b.districts)
-            out["postcode_differs"] = w.different_postcode if same else w.different_district
+            weight = w.different_postcode if same else w.different_district
+            if not (a.points and b.points):
+                # without a pin on both sides the postcode is the only claim, and a source
+                # may have written a neighbouring venue's: a doubt, not another place
+                weight = max(weight, w.different_postcode)
+            out["postcode_differs"] = weight
         # Where postcodes differ, the distance estimated from them is the same evidence
         # again; and without a point on both sides it is a claim a source may have got
         # wrong (a neighbouring venue's postcode): it counts once, at the postcode's

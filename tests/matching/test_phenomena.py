@@ -284,3 +284,15 @@ def test_two_kinds_of_advice_stay_apart_whatever_the_organisation_shares():
     )
 
     assert score(benefits, debt).decision != Decision.MATCH
+
+
+def test_a_postcode_given_without_coordinates_that_disagrees_is_only_a_doubt():
+    # One source gave a neighbouring venue's postcode and no pin: a claim it may have got
+    # wrong, not a measured second place (with a pin on both sides it is: two parks).
+    text = "Bring your knitting or learn from others, every Tuesday at 2pm at the library."
+    pinned = record("careplace", "1", "Knit and natter", "Highbury Crafters",
+                    point=HIGHBURY_FIELDS, postcode="N5 1AR", description=text)  # fmt: skip
+    unpinned = record("council", "2", "Knit and natter", "Highbury Crafters",
+                      postcode="N16 9HJ", description=text)  # fmt: skip
+
+    assert score(pinned, unpinned).decision == Decision.MATCH
