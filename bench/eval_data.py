@@ -33,6 +33,16 @@ And two must-not-merge cases, tagged on every record of their services:
 - ``hosted_groups``: a community centre hosting many groups, each giving only its
   reception phone.
 
+- ``numbered_branches``: one charity's shops "Thrift store #1", "#4", "#5" at different
+  street addresses, every branch's location named after the chain, with the chain's one
+  phone and no coordinates or postcodes (the shape of a US 211 directory);
+- ``subset_names``: one organisation's two services at one venue whose names differ by a
+  word ("Group counselling" / "Individual counselling"), or one named after the
+  organisation itself ("Healthy Start Programme" / "Mum care programme").
+
+These last two are made after the rest, from a separate random stream, so adding them
+left every earlier record of a seed unchanged.
+
 Each record's ``group`` names the must-not-merge case it belongs to (a venue), so a
 report can count wrong merges inside each case.
 """
@@ -75,7 +85,7 @@ PHENOMENA = (
     "moved",
     "near_empty",
 )
-NEGATIVES = ("same_activity_other_org", "hosted_groups")
+NEGATIVES = ("same_activity_other_org", "hosted_groups", "numbered_branches", "subset_names")
 TUNING_SEEDS = (1, 2, 3)
 HELD_OUT_SEEDS = (101, 102, 103, 104, 105)
 
@@ -105,6 +115,20 @@ _PATIENT_NAMES = {
     "Men's shed": ["The shed", "Men's workshop"],
     "Singing for the brain": ["Singing group"],
 }
+# (formal name, category, description opening) pairs one organisation runs side by side.
+_SUBSET_PAIRS = [
+    (("Group counselling", "mental", "Counselling in a small group"),
+     ("Individual counselling", "mental", "One-to-one sessions with a counsellor")),
+    (("Counselling", "mental", "Short-term counselling with qualified counsellors"),
+     ("Couples counselling", "mental", "Sessions for couples working through difficulties")),
+    (("ESOL classes", "learning", "English lessons for speakers of other languages"),
+     ("ESOL conversation club", "learning", "Practise speaking English over a cup of tea")),
+    (("Parenting course", "family", "A ten-week course for parents of young children"),
+     ("Teen parenting course", "family", "A course for parents of teenagers")),
+    (("Youth club", "family", "Games, sport and music for young people"),
+     ("Junior youth club", "family", "Games and crafts for 8 to 11 year olds")),
+]  # fmt: skip
+_BRANCH_CHAINS = ("Thrift store", "Charity shop", "Furniture store", "Food pantry")
 _SHORT_FORMS = ("Trust", "CIC", "Project", "Network", "Collective", "Foundation", "Branch")
 _RENAMES = ("Together", "Connect", "Alliance", "Partnership")
 
@@ -170,6 +194,7 @@ class Generator:
     """Builds one seed's evaluation records from a dedupe_data World."""
 
     def __init__(self, seed: int) -> None:
+        self.seed = seed
         self.world = World(seed)
         self.rng = random.Random(seed * 7919 + 1)
         self.records: list[EvalRecord] = []
@@ -225,6 +250,43 @@ class Generator:
                 entity.phones = [venue.phone]  # reception only
             item = EvalEntity(entity, [venue], tags={tag}, group=f"{tag}:{venue.name}:{area}")
             out.append(item)
+        return out
+
+    def _branches(self) -> list[EvalEntity]:
+        """One charity's numbered shops at different street addresses (must not merge)."""
+        world, rng = self.world, self.rng
+        org = world.organisation()
+        chain = rng.choice(_BRANCH_CHAINS)
+        shop = f"{org.name} {chain.lower()}s"
+        out = []
+        for number in rng.sample(range(1, 9), rng.randint(2, 4)):
+            place = world.place(org.borough, shop)
+            activity = (f"{chain} #{number}", "volunteering", f"{chain} {number}", chain)
+            entity = world.service(f"{org.id}b{number}", org, activity, place)
+            entity.name = f"{chain} #{number}"
+            entity.phones = [org.phone]
+            group = f"numbered_branches:{org.id}"
+            out.append(EvalEntity(entity, [place], tags={"numbered_branches"}, group=group))
+        return out
+
+    def _subsets(self) -> list[EvalEntity]:
+        """One organisation's two services at one venue, names a word apart (must not
+        merge); sometimes one is named after the organisation itself."""
+        world, rng = self.world, self.rng
+        org = world.organisation()
+        venue = org.home or world.venue(org.borough, 40)
+        first, second = rng.choice(_SUBSET_PAIRS)
+        if rng.random() < 0.3:  # "Healthy Start Programme" / "Mum care programme"
+            first = (org.name, "health", f"The work of {org.name}")
+            second = ("Mum care programme", "health", "Support for new mothers")
+        out = []
+        for number, (title, category, opening) in enumerate((first, second)):
+            activity = (title, category, title, opening)
+            entity = world.service(f"{org.id}n{number}", org, activity, venue)
+            entity.name = title
+            entity.phones = [org.phone]
+            group = f"subset_names:{org.id}"
+            out.append(EvalEntity(entity, [venue], tags={"subset_names"}, group=group))
         return out
 
     # ---- source copies ---------------------------------------------------------------
@@ -397,7 +459,33 @@ class Generator:
             for item in items:
                 self.entities.append(item)
                 self.records.extend(self._copies(item))
+        # The later must-not-merge cases, from their own stream (see the module docstring).
+        self.rng = random.Random(f"{self.seed}-later-cases")
+        self.world.rng = random.Random(f"{self.seed}-later-world")
+        for _ in range(max(2, n_records // 150)):
+            later = (("numbered_branches", self._branches), ("subset_names", self._subsets))
+            for tag, make in later:
+                for item in make():
+                    self.entities.append(item)
+                    copies = self._copies(item)
+                    if tag == "numbered_branches":
+                        for rec in copies:
+                            _street_only(rec, item.places[0].name)
+                    self.records.extend(copies)
         return self.records
+
+
+def _street_only(record: EvalRecord, venue: str) -> None:
+    """A 211-style location: the chain's name and a street address, no postcode or pin."""
+    for link in record.service.get("service_at_locations", []):
+        location = link["location"]
+        location.pop("latitude", None)
+        location.pop("longitude", None)
+        location["name"] = venue
+        for address in location.get("addresses", []):
+            address.pop("postal_code", None)
+        location["addresses"] = [a for a in location.get("addresses", []) if a]
+    record.tags.discard("venue_postcode")
 
 
 def generate(seed: int, n_records: int = 1100) -> list[EvalRecord]:

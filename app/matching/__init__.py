@@ -35,7 +35,14 @@ The weights. Every score is a sum of log-odds-like weights (config.py, roughly l
 how much likelier the evidence is for one service than for two candidates that are not,
 in Fellegi-Sunter's m/u terms): an exact unshared phone +4, the same organisation name
 +3, the same activity +2.5, a venue's postcode +1.5; a clearly different activity -5,
-pins kilometres apart -7 to -10, another postcode district -4.5. They are set by hand,
+pins kilometres apart -7 to -10, another postcode district -4.5 (at most -2.5 when one
+side has no pin: the postcode is then a claim, and a source may give a neighbour's).
+Where one service of a provider has to be told from another, the difference must beat
+all the provider's shared evidence (strongest key 4 + the others at a quarter + its name
+3 + the venue 1.5, about 10): different branch numbers ("#1"/"#4") -10, an audience
+word on one side only ("Junior youth club", "Individual counselling") -8 in place of
+the activity's agreement, two activities alike only in a kind word ("Benefits advice"
+/ "Debt advice") -8. They are set by hand,
 not learned by EM as Splink does, for three reasons measured on bench/evaluate.py: the
 comparisons are far from the conditional independence EM assumes (one organisation's
 phone, email and website move together, so only the strongest key counts in full);

@@ -256,6 +256,18 @@ def shares_stem(first: frozenset[str], second: frozenset[str]) -> bool:
     return False
 
 
+# Words that say who a session is for or how it runs: "Individual counselling" and
+# "Group counselling", "Youth club" and "Junior youth club" are two services of one
+# provider, not one service written at two lengths.
+QUALIFIER_WORDS = frozenset(
+    """
+    junior juniors teen teens teenage teenagers individual couples couple conversation
+    beginners beginner advanced intermediate improvers toddler toddlers baby babies dads
+    mums online private
+    """.split()
+)
+
+
 # Words of the names people use for "the one here": "The cafe", "Drop-in", "Our group".
 PLACEHOLDER_WORDS = frozenset(
     "the our a cafe drop in group club session sessions meeting hub shed space".split()

@@ -43,6 +43,7 @@ from rapidfuzz import fuzz
 from app.matching.config import Decision, LevelConfig, MatchConfig, OrgWeights, Weights
 from app.matching.geo import Point, min_distance_m
 from app.matching.names import (
+    QUALIFIER_WORDS,
     boroughs_conflict,
     distinctive_words,
     has_counterpart,
@@ -160,6 +161,15 @@ def _activity(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
             out["activity"] = w.activity_unnamed
         elif shares_stem(a.activity_words, b.activity_words):
             out["activity"] = max(out["activity"], w.activity_related)
+        elif (
+            both
+            and words_conflict(a.activity_words, b.activity_words)
+            and not a.activity_words & b.activity_words
+        ):
+            # "benefits advice" / "debt advice": alike only in a kind word, and each
+            # names what the other does not: two of the provider's services, whatever its
+            # phone, email and venue say (they say only whose and where)
+            out["activity"] = w.activity_differs + w.activity_words_conflict
     # Names that read alike overall ("parsons green debt advice" / "parsons green housing
     # advice") but each name what the other does not are two activities.
     if both and out["activity"] > 0 and not shares_stem(a.activity_words, b.activity_words):
@@ -174,8 +184,18 @@ def _activity(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
             # agreement to keep, the names differ
             del out["activity"]
             out["activity_vs_org_name"] = w.activity_vs_org_name
-    elif both and _one_sided_extra_activity(a, b):
+    elif _qualifier(extra := _one_sided_extra_activity(a, b)):
+        # "youth club" inside "junior youth club" is no agreement to keep: the extra
+        # word says which of the provider's sessions (names.QUALIFIER_WORDS)
+        del out["activity"]
+        out["activity_qualified"] = w.activity_qualified
+    elif both and extra:
         out["activity_extra_words"] = w.activity_extra_words
+    elif not both and _named_after_other_org(a, b):
+        # "Warm Hands Project" (no organisation given: the provider's own name) /
+        # "Mum care programme" by Warm Hands Project: the flagship, not the programme
+        del out["activity"]
+        out["activity_vs_org_name"] = w.activity_vs_org_name
     if a.numbers and b.numbers and not a.numbers & b.numbers:
         out["number_conflict"] = w.number_conflict
     if not both:  # the organisation's words are expected to be missing on one side
@@ -187,16 +207,31 @@ def _activity(a: MatchRecord, b: MatchRecord, w: Weights) -> dict[str, float]:
     return out
 
 
-def _one_sided_extra_activity(a: MatchRecord, b: MatchRecord) -> bool:
+def _qualifier(words: frozenset[str]) -> bool:
+    """True if one of `words` is (a typo of) a word saying who a session is for."""
+    return any(has_counterpart(word, QUALIFIER_WORDS) for word in words)
+
+
+def _named_after_other_org(a: MatchRecord, b: MatchRecord) -> bool:
+    """One record gives no organisation and is named after the other's organisation,
+    which names a distinct activity of its own."""
+    named, bare = (a, b) if a.organization else (b, a)
+    if not named.organization or bare.organization or not named.activity_words:
+        return False
+    bare_words = frozenset(bare.name.split())
+    return bool(named.org_words) and bare_words == frozenset(named.organization.split())
+
+
+def _one_sided_extra_activity(a: MatchRecord, b: MatchRecord) -> frozenset[str]:
     """One side's activity has a distinctive word found nowhere in the other's names
     ("individual counseling" / "group counseling"); a mistyped generic word ("grup")
     or a word moved into the venue part ("Stepney Library telephone befriending" /
     "Telephone befriending at Stepney Library") is no extra word."""
     words_a = frozenset(a.name.split()) | a.org_words
     words_b = frozenset(b.name.split()) | b.org_words
-    extra_a = any(not has_counterpart(word, words_b) for word in a.activity_words)
-    extra_b = any(not has_counterpart(word, words_a) for word in b.activity_words)
-    return extra_a != extra_b
+    extra_a = frozenset(w for w in a.activity_words if not has_counterpart(w, words_b))
+    extra_b = frozenset(w for w in b.activity_words if not has_counterpart(w, words_a))
+    return (extra_a or extra_b) if bool(extra_a) != bool(extra_b) else frozenset()
 
 
 def _contacts(a: MatchRecord, b: MatchRecord, stats: DatasetStats, w: Weights) -> dict[str, float]:
@@ -232,7 +267,12 @@ def _place(a: MatchRecord, b: MatchRecord, stats: DatasetStats, w: Weights) -> d
     else:
         if a.postcodes and b.postcodes:
             same = bool(a.districts & b.districts)
-            out["postcode_differs"] = w.different_postcode if same else w.different_district
+            weight = w.different_postcode if same else w.different_district
+            if not (a.points and b.points):
+                # without a pin on both sides the postcode is the only claim, and a source
+                # may have written a neighbouring venue's: a doubt, not another place
+                weight = max(weight, w.different_postcode)
+            out["postcode_differs"] = weight
         # Where postcodes differ, the distance estimated from them is the same evidence
         # again; and without a point on both sides it is a claim a source may have got
         # wrong (a neighbouring venue's postcode): it counts once, at the postcode's
@@ -360,7 +400,7 @@ def _explain_differences(
         activity < w.activity_explained
         and same_text
         and place == 0
-        and (contributions.get("postcode", 0) > 0 or contributions.get("distance", 0) > 0)
+        and any(contributions.get(key, 0) > 0 for key in ("postcode", "distance", "venue_name"))
     ):
         contributions["activity_explained"] = w.activity_explained - activity
         activity = w.activity_explained

@@ -12,7 +12,10 @@ value for the field,
 Fields are the service's top-level fields, and the organisation's fields one by one
 ("organization.website"); a list field (phones, service_at_locations, schedules,
 attributes) is taken whole from one record, so an address never pairs with another
-source's coordinates. The merged `last_modified` is the latest of all. `field_sources`
+source's coordinates. One exception: a source's rows of one service ID (CarePlace's
+one row per venue, "S12@N51AR" / "S12@N169HJ") are one service at several venues, so
+the winning list gains the venues of the winner's sibling rows (HSDS: one service,
+several service_at_locations). The merged `last_modified` is the latest of all. `field_sources`
 names, for every field, the record ID it came from.
 """
 
@@ -98,6 +101,28 @@ def _choose(
     return _best(candidates, priority) if candidates else None
 
 
+def _service_id(record: Candidate) -> str:
+    """The source's own service ID: the key before "@" (CarePlace's per-venue rows)."""
+    return record.record_id[len(record.source) + 1 :].partition("@")[0]
+
+
+def _with_sibling_venues(
+    winner: Candidate, chosen: list[Any], records: Sequence[Candidate]
+) -> list[Any]:
+    """`chosen` plus the venues of the winner's other rows of the same service ID."""
+    service_id = _service_id(winner)
+    out = list(chosen)
+    for record in sorted(records, key=lambda r: r.record_id):
+        if record is winner or record.source != winner.source:
+            continue
+        if _service_id(record) != service_id:
+            continue
+        for link in (record.service or {}).get("service_at_locations") or []:
+            if link not in out:
+                out.append(link)
+    return out
+
+
 def survive(
     records: Sequence[Candidate], priority: Mapping[str, int]
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -114,6 +139,8 @@ def survive(
         chosen = _choose(records, priority, [service.get(name) for service in services])
         if chosen:
             merged[name], sources[name] = chosen[1], chosen[0].record_id
+            if name == "service_at_locations":
+                merged[name] = _with_sibling_venues(chosen[0], chosen[1], records)
     organizations = [service.get("organization") or {} for service in services]
     org_fields = sorted({name for org in organizations for name in org} - _SKIPPED)
     merged_org: dict[str, Any] = {}

@@ -203,3 +203,96 @@ def test_one_activity_run_by_two_organisations_at_one_venue_stays_two_services()
     second = record("lvsc", "2", "Coffee morning", "Highbury Over 50s Club", **venue)
 
     assert score(first, second).decision != Decision.MATCH
+
+
+def test_numbered_branches_sharing_the_chains_phone_email_text_and_venue_stay_apart():
+    # Everything but the number is the chain's: two sources each list both shops.
+    text = "Second-hand furniture and household goods, run by volunteers for the charity."
+    common = dict(
+        phone="020 7946 0500",
+        email="shops@brighthorizons.org.uk",
+        website="https://www.brighthorizons.org.uk",
+        venue="Bright Horizons furniture stores",
+        description=text,
+        terms=("Volunteering",),
+    )
+    shops = [
+        record(source, f"{source}{n}", f"Furniture store #{n}", "Bright Horizons", **common)
+        for source in ("council", "lvsc")
+        for n in (1, 4)
+    ]
+
+    assert together(shops, "council/council1", "lvsc/lvsc1")
+    assert together(shops, "council/council4", "lvsc/lvsc4")
+    assert not together(shops, "council/council1", "council/council4")
+    assert not together(shops, "lvsc/lvsc1", "lvsc/lvsc4")
+
+
+def test_a_session_for_another_audience_is_another_service_whatever_the_org_shares():
+    common = dict(
+        phone="020 7946 0600",
+        email="hello@gospeloak.org.uk",
+        website="https://www.gospeloak.org.uk",
+        postcode="N5 1AR",
+        point=HIGHBURY_FIELDS,
+        venue="Gospel Oak Community Centre",
+    )
+    pairs = [
+        ("Youth club", "Junior youth club"),
+        ("Counselling", "Couples counselling"),
+        ("Parenting course", "Teen parenting course"),
+        ("Youth club", "Juinor youth club"),  # a typo of the qualifier too
+    ]
+    for plain, qualified in pairs:
+        first = record("council", "1", plain, "Gospel Oak Footprints", **common)
+        second = record("careplace", "2", qualified, "Gospel Oak Footprints", **common)
+        assert score(first, second).decision != Decision.MATCH, (plain, qualified)
+        assert not together([first, second], first.record_id, second.record_id)
+
+
+def test_a_record_named_after_its_organisation_is_not_the_organisations_programme():
+    # One source leaves the organisation out and names the flagship after it.
+    common = dict(phone="020 7946 0700", postcode="KT9 2WH", venue="Warm Hands Project")
+    flagship = record("careplace", "1", "Warm Hands Project", None, **common)
+    programme = record("council", "2", "Mum care programme", "Warm Hands Project", **common)
+
+    assert score(flagship, programme).decision != Decision.MATCH
+
+
+def test_a_word_that_only_names_the_area_still_matches():
+    # The qualifier rule must leave a place-name extra to the milder extra-words rule.
+    common = dict(phone="020 7946 0800", postcode="N5 1AR", point=HIGHBURY_FIELDS)
+    first = record("council", "1", "Walking group", "Highbury Ramblers", **common)
+    second = record("lvsc", "2", "Walking group", "Highbury Ramblers", **common)
+
+    assert score(first, second).decision == Decision.MATCH
+
+
+def test_two_kinds_of_advice_stay_apart_whatever_the_organisation_shares():
+    # Alike only in "advice" (a similarity of about 70): clearly different, not unproven.
+    common = dict(
+        phone="020 7946 0900",
+        email="advice@evergreenvoices.org.uk",
+        website="https://www.evergreenvoices.org.uk",
+        postcode="N5 1AR",
+        point=HIGHBURY_FIELDS,
+        venue="St James's Church Hall",
+    )
+    benefits = record("careplace", "1", "Benefits advice", "Evergreen Voices", **common)
+    debt = record(
+        "lvsc", "2", "Debt advice at St James's Church Hall", "Evergreen Voices", **common
+    )
+
+    assert score(benefits, debt).decision != Decision.MATCH
+
+
+def test_a_postcode_given_without_coordinates_that_disagrees_is_only_a_doubt():
+    # One source gave a neighbouring venue's postcode and no pin: a claim it may have got
+    # wrong, not a measured second place (with a pin on both sides it is: two parks).
+    text = "Bring your knitting or learn from others, every Tuesday at 2pm at the library."
+    pinned = record("careplace", "1", "Knit and natter", "Highbury Crafters",
+                    point=HIGHBURY_FIELDS, postcode="N5 1AR", description=text)  # fmt: skip
+    unpinned = record("council", "2", "Knit and natter", "Highbury Crafters",
+                      postcode="N16 9HJ", description=text)  # fmt: skip
+
+    assert score(pinned, unpinned).decision == Decision.MATCH
