@@ -16,7 +16,7 @@ from importers.pipeline.run import SourceSpec, run_import
 from importers.readers.datapackage import read_datapackage
 from importers.readers.hsds_json import read_hsds
 from importers.readers.oruk import read_oruk
-from importers.readers.record import RecordError
+from importers.readers.record import Note, RecordError
 
 EXAMPLES = {"hsds": HSDS_EXAMPLES, "oruk": ORUK_V3_EXAMPLES}
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
@@ -99,6 +99,11 @@ def test_an_organization_document_imports_as_its_services(session, folder, forma
          "this is a taxonomy document, not a service"),
         ({"version": "3.0", "profile": "x", "openapi_url": "http://x"},
          "this is not an HSDS service (a JSON object with keys: openapi_url, profile, version)"),
+        ({"name": "hsds", "resources": [{"name": "service", "path": "services.csv"}]},
+         "this is a data package descriptor (datapackage.json), not a service: import its "
+         "folder or zip with `signpost import datapackage PATH`"),
+        ({"type": "FeatureCollection", "features": []},
+         "this is a GeoJSON document, not an HSDS service"),
     ],
 )  # fmt: skip
 def test_a_document_of_another_kind_is_named_as_what_it_is(document, said, tmp_path):
@@ -108,6 +113,34 @@ def test_a_document_of_another_kind_is_named_as_what_it_is(document, said, tmp_p
         (error,) = reader(path)
         assert isinstance(error, RecordError)
         assert error.position == "item 1" and error.reason.startswith(said)
+
+
+@pytest.mark.parametrize("format_name", ["hsds", "oruk"])
+def test_what_an_organization_holds_and_none_of_its_services_does_is_named(
+    session, tmp_path, format_name
+):
+    document = json.loads((HSDS_EXAMPLES / "organization_full.json").read_text())
+    document["phones"].append({"id": "org-only-phone", "number": "020 7946 0001"})
+    document["locations"].append({"id": "org-only-location", "name": "Head office"})
+    path = tmp_path / "organization_full.json"
+    path.write_text(json.dumps(document))
+
+    *_, note = READERS[format_name](path)
+    assert isinstance(note, Note) and note.position == "item 1"
+    assert note.reason.startswith(
+        "organization Example Organization Inc.: its own locations (1), phones (1) appear "
+        "in none of its services, and are not imported"
+    )
+    report = import_json(session, format_name, path, "org")
+    assert (report.created, report.rejected) == (1, 0)
+    assert [p.position for p in report.problems if p.field == "locations, phones"] == ["item 1"]
+
+
+def test_an_organization_whose_parts_its_services_hold_has_no_note():
+    # the HSDS example repeats the organization's phone, contact, funding, program and
+    # location in its service: nothing is left out, so nothing is said
+    items = list(read_hsds(HSDS_EXAMPLES / "organization_full.json"))
+    assert not [item for item in items if isinstance(item, Note | RecordError)]
 
 
 def test_the_service_at_location_example_is_refused_by_name():
