@@ -30,7 +30,7 @@ from typing import IO, Any
 
 from importers.readers import oruk
 from importers.readers.archives import ZIP_ERRORS, check_unzipped_size
-from importers.readers.record import Record, RecordError, SourceFormatError
+from importers.readers.record import Note, Record, RecordError, SourceFormatError
 from importers.readers.tabular import DEFAULT_SIZE_LIMIT, check_size
 
 NUMERIC_FIELDS = {
@@ -62,21 +62,31 @@ KNOWN_TABLES = set(TABLES.values()) | {
 }  # fmt: skip
 HSDS_1_1 = "HSDS 1.1"
 DESCRIPTOR = PurePosixPath("datapackage.json")
+SERVICES_CSV = "services.csv"
 
 
 def read_datapackage(
     path: str | Path, *, size_limit: int = DEFAULT_SIZE_LIMIT
-) -> Iterator[Record | RecordError]:
+) -> Iterator[Record | RecordError | Note]:
     """Yield one Record per row of the services table of an HSDS data package whose
-    descriptor and tables come to at most `size_limit` bytes (unzipped)."""
+    descriptor and tables come to at most `size_limit` bytes (unzipped).
+
+    A package whose datapackage.json is missing or is not JSON (HSDS's own tabular
+    examples hold a link to the specification's descriptor, which a checkout without
+    links, or a download, turns into a line of text) but which has a services.csv is
+    read by its CSV files' names, with a Note saying so."""
     path = Path(path)
     with ExitStack() as stack:
         package = _open_package(path, stack, size_limit)
-        package.check_size([DESCRIPTOR], size_limit)
-        resources = _resources(package)
+        described = package.exists(DESCRIPTOR)
+        if described:
+            package.check_size([DESCRIPTOR], size_limit)
+        resources, note = _resources(package)
+        if note:
+            yield note
         if "services" not in resources:
             raise SourceFormatError(f"{path} has no services table in its datapackage.json.")
-        package.check_size([DESCRIPTOR, *chain(*resources.values())], size_limit)
+        package.check_size([DESCRIPTOR] * described + [*chain(*resources.values())], size_limit)
         tables = _Tables()
         for table, paths in resources.items():
             if table != "services":
@@ -322,6 +332,17 @@ class _Package:
             raise SourceFormatError(f"{self.label}: {relative} points outside the package.")
         return target.is_file()
 
+    def csv_files(self) -> list[str]:
+        """The names of the CSV files beside the descriptor, sorted."""
+        if self.archive is not None:
+            names = [
+                n[len(self.prefix) :] for n in self.archive.namelist() if n.startswith(self.prefix)
+            ]
+            names = [n for n in names if n and "/" not in n]
+        else:
+            names = [p.name for p in self.root.iterdir() if p.is_file()]
+        return sorted(n for n in names if n.lower().endswith(".csv"))
+
     def check_size(self, paths: list[PurePosixPath], limit: int) -> None:
         """Raise SourceFormatError if these files come to more than `limit` bytes."""
         if self.archive is not None:
@@ -343,8 +364,8 @@ class _Package:
 
 def _open_package(path: Path, stack: ExitStack, size_limit: int) -> _Package:
     if path.is_dir():
-        if not (path / "datapackage.json").is_file():
-            raise SourceFormatError(f"{path} has no datapackage.json.")
+        if not any((path / name).is_file() for name in ("datapackage.json", SERVICES_CSV)):
+            raise SourceFormatError(f"{path} has no datapackage.json (nor a {SERVICES_CSV}).")
         return _Package(str(path), path, None, "")
     if not path.exists():
         raise SourceFormatError(f"{path} does not exist.")
@@ -359,24 +380,48 @@ def _open_package(path: Path, stack: ExitStack, size_limit: int) -> _Package:
         raise SourceFormatError(f"{path} is not a readable zip file: {exc}.") from exc
     names = [n for n in archive.namelist() if PurePosixPath(n).name == "datapackage.json"]
     names = [n for n in names if not n.startswith("__MACOSX/")]
+    if not names:  # a zip of the tables alone: found by services.csv
+        names = [n for n in archive.namelist() if PurePosixPath(n).name == SERVICES_CSV]
+        names = [n for n in names if not n.startswith("__MACOSX/")]
     if not names:
-        raise SourceFormatError(f"{path} has no datapackage.json.")
-    descriptor = min(names, key=lambda n: n.count("/"))
-    return _Package(str(path), None, archive, descriptor[: -len("datapackage.json")])
+        raise SourceFormatError(f"{path} has no datapackage.json (nor a {SERVICES_CSV}).")
+    member = min(names, key=lambda n: n.count("/"))
+    return _Package(str(path), None, archive, member[: -len(PurePosixPath(member).name)])
 
 
-def _resources(package: _Package) -> dict[str, list[PurePosixPath]]:
-    """Table name -> CSV paths, checked to exist inside the package."""
-    try:
-        with package.open(DESCRIPTOR) as handle:
-            descriptor = json.load(handle)
-    except (ValueError, RecursionError, *ZIP_ERRORS) as exc:
-        raise SourceFormatError(
-            f"{package.label}: datapackage.json is not valid JSON ({exc})."
-        ) from exc
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    if not isinstance(resources, list):
-        raise SourceFormatError(f"{package.label}: datapackage.json lists no resources.")
+def _resources(package: _Package) -> tuple[dict[str, list[PurePosixPath]], Note | None]:
+    """Table name -> CSV paths, checked to exist inside the package; and the Note to
+    give when there was no descriptor to follow and the CSV files' names were."""
+    problem = "is missing"
+    if package.exists(DESCRIPTOR):
+        try:
+            with package.open(DESCRIPTOR) as handle:
+                descriptor = json.load(handle)
+        except (ValueError, RecursionError, *ZIP_ERRORS) as exc:
+            if not package.exists(PurePosixPath(SERVICES_CSV)):
+                raise SourceFormatError(
+                    f"{package.label}: datapackage.json is not valid JSON ({exc})."
+                ) from exc
+            problem = f"is not JSON ({_first_chars(package)!r}: a link saved as text?)"
+        else:
+            resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+            if not isinstance(resources, list):
+                raise SourceFormatError(f"{package.label}: datapackage.json lists no resources.")
+            return _tables_of(package, resources), None
+    found = [{"name": name.removesuffix(".csv"), "path": name} for name in package.csv_files()]
+    tables = _tables_of(package, found)
+    read = ", ".join(str(p) for p in chain(*tables.values()))
+    reason = f"datapackage.json {problem}: the tables were read by their file names ({read})"
+    return tables, Note("datapackage.json", reason)
+
+
+def _first_chars(package: _Package) -> str:
+    with package.open(DESCRIPTOR) as handle:
+        return handle.read(60).strip()
+
+
+def _tables_of(package: _Package, resources: list[Any]) -> dict[str, list[PurePosixPath]]:
+    """Table name -> CSV paths of a descriptor's resources, checked to exist."""
     tables: dict[str, list[PurePosixPath]] = {}
     for resource in resources:
         if not isinstance(resource, dict):
