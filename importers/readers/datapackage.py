@@ -12,7 +12,9 @@ which bounds that memory and stops a zip bomb before it is inflated.
 A child row is nested under every owner its foreign keys name (a phone with service_id
 and location_id appears under both), as in HSDS's own service_full.json example.
 Out-of-range coordinates are dropped, and bad numbers left out, with a note in
-``raw["_warnings"]``.
+``raw["_warnings"]`` naming the table row. Each record's `origins` says which table row
+every nested object came from, so the import reports a warning about a phone at
+``phones.csv line N``, not at the service's line.
 """
 
 from __future__ import annotations
@@ -140,7 +142,9 @@ class _Assembler:
         service = self.service(row)
         if self.warnings:
             raw["_warnings"] = self.warnings
-        return Record(key=key, position=position, raw=raw, service=service)
+        origins = _origins(service, "", {})
+        origins.pop("", None)  # the service row itself is the record's position
+        return Record(key=key, position=position, raw=raw, service=service, origins=origins)
 
     def service(self, row: dict[str, Any]) -> dict[str, Any]:
         find, sid = self.tables.find, row["id"]
@@ -230,17 +234,18 @@ class _Assembler:
             ("postal_addresses", "postal"),
         ):
             rows = find(table, "location_id", lid)
-            addresses += [oruk.map_address(self.take(r), address_type) for r in rows]
+            addresses += [_carried(r, oruk.map_address(self.take(r), address_type)) for r in rows]
         children = {
             "addresses": addresses,
             "phones": self.phones("location_id", lid),
             "schedules": self.schedules("location_id", lid),
             "accessibility": [
-                oruk.map_accessibility(self.take(r))
+                _carried(r, oruk.map_accessibility(self.take(r)))
                 for r in find("accessibility", "location_id", lid)
             ],
             "languages": [
-                oruk.map_language(self.take(r)) for r in find("languages", "location_id", lid)
+                _carried(r, oruk.map_language(self.take(r)))
+                for r in find("languages", "location_id", lid)
             ],
             "contacts": self.contacts("location_id", lid),
             "attributes": self.attributes(lid),
@@ -251,10 +256,10 @@ class _Assembler:
     def phones(self, field: str, value: str) -> list[dict[str, Any]]:
         phones = []
         for row in self.tables.find("phones", field, value):
-            phone = oruk.map_phone(self.take(row))
+            phone = _carried(row, oruk.map_phone(self.take(row)))
             languages = self.tables.find("languages", "phone_id", row.get("id"))
             phone.setdefault("languages", []).extend(
-                oruk.map_language(self.take(r)) for r in languages
+                _carried(r, oruk.map_language(self.take(r))) for r in languages
             )
             phones.append({k: v for k, v in phone.items() if v})
         return phones
@@ -263,11 +268,12 @@ class _Assembler:
         find = self.tables.find
         schedules = [self.take(r) for r in find("schedules", field, value)]
         schedules += [
-            oruk.map_regular_schedule(self.take(r), self.warnings)
+            _carried(r, oruk.map_regular_schedule(self.take(r), self.warnings))
             for r in find("regular_schedules", field, value)
         ]
         schedules += [
-            oruk.map_holiday_schedule(self.take(r)) for r in find("holiday_schedules", field, value)
+            _carried(r, oruk.map_holiday_schedule(self.take(r)))
+            for r in find("holiday_schedules", field, value)
         ]
         return schedules
 
@@ -303,12 +309,36 @@ class _Assembler:
         return {"taxonomy_term": term} | ({"value": value} if value else {})
 
     def each(self, table: str, service_id: str, build: Any) -> list[dict[str, Any]]:
-        return [build(self.take(r)) for r in self.tables.find(table, "service_id", service_id)]
+        rows = self.tables.find(table, "service_id", service_id)
+        return [_carried(r, build(self.take(r))) for r in rows]
 
     def take(self, row: dict[str, Any]) -> dict[str, Any]:
-        """A copy of `row` without foreign keys; its cleaning notes go to `warnings`."""
+        """A copy of `row` without foreign keys, keeping where it was read (``_at``, taken
+        out again by `_origins`); its cleaning notes go to `warnings`."""
         self.warnings.extend(w for w in row.get("_warnings", ()) if w not in self.warnings)
         return {k: v for k, v in row.items() if k not in FOREIGN_KEYS and k != "_warnings"}
+
+
+def _carried(row: dict[str, Any], built: dict[str, Any]) -> dict[str, Any]:
+    """`built` (an oruk mapper's object made from `row`) with the row's place kept."""
+    if "_at" in row:
+        built["_at"] = row["_at"]
+    return built
+
+
+def _origins(value: Any, path: str, found: dict[str, str]) -> dict[str, str]:
+    """Path in the service -> "table.csv line N" of every object nested in it, the
+    ``_at`` markers taken out of the service as they are collected."""
+    if isinstance(value, dict):
+        at = value.pop("_at", None)
+        if isinstance(at, str):
+            found.setdefault(path, at)
+        for key, item in value.items():
+            _origins(item, f"{path}.{key}" if path else key, found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _origins(item, f"{path}[{index}]", found)
+    return found
 
 
 # -- package access ------------------------------------------------------------------------
@@ -507,4 +537,5 @@ def _clean_row(row: dict[str | None, Any], where: str) -> dict[str, Any]:
         result[field] = value
     if warnings:
         result["_warnings"] = warnings
+    result["_at"] = where
     return result

@@ -173,11 +173,38 @@ def test_a_child_tables_warning_names_its_table_and_row(session, tmp_path):
     (tmp_path / "datapackage.json").write_text(json.dumps({"resources": resources}))
     spec = SourceSpec(name="package", format="datapackage")
     report = run_import(session, spec, read_datapackage(tmp_path), keep_ids=True)
-    warnings = [(p.position, p.reason) for p in report.problems if p.kind == "warning"]
+    warnings = [(p.position, p.reason, p.key) for p in report.problems if p.kind == "warning"]
     assert warnings == [
-        ("services.csv line 2", "phones.csv line 2: extension 'x2' is not a number; left out"),
-        ("services.csv line 2", "phones[0] (id p1): 'none' is not a UK phone number; dropped"),
+        ("phones.csv line 2", "extension 'x2' is not a number; left out", "s1"),
+        ("phones.csv line 2", "phones[0] (id p1): 'none' is not a UK phone number; dropped", "s1"),
     ]
+
+
+def test_a_nested_tables_warning_names_its_row_not_the_services(session, tmp_path):
+    files = {
+        "services.csv": "id,name\ns1,Knit club\ns2,Walk group\n",
+        "service_at_location.csv": "id,service_id,location_id\nsl1,s1,l1\nsl2,s2,l1\n",
+        "locations.csv": "id,name,latitude,longitude\nl1,Hall,north,0.1\n",
+        "addresses.csv": "id,location_id,address_1,postal_code\na1,l1,1 High St,ABC 1234\n",
+        "phones.csv": "id,service_id,number\np0,s2,020 7946 0000\np1,s2,none\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    spec = SourceSpec(name="package", format="datapackage")
+    report = run_import(session, spec, read_datapackage(tmp_path), keep_ids=True)
+    warnings = [(p.position, p.reason) for p in report.problems if p.kind == "warning"]
+    postcode = "service_at_locations[0].location.addresses[0].postal_code: 'ABC 1234' is not"
+    assert [w for w in warnings if w[1].startswith(postcode)] == [
+        ("addresses.csv line 2", f"{postcode} a UK postcode; kept as written"),
+    ] * 2  # the one address, under each of the two services that share it
+    assert ("locations.csv line 2", "latitude 'north' is not a number; left out") in warnings
+    assert ("phones.csv line 3", "phones[1] (id p1): 'none' is not a UK phone number; dropped") in (
+        warnings
+    )
+    # what is about the service itself stays at its line; nothing is said twice per record
+    assert all(w[0] != "services.csv line 2" or "phones" not in w[1] for w in warnings)
+    by_record = [(p.key, p.position, p.reason) for p in report.problems]
+    assert len(by_record) == len(set(by_record))
 
 
 def test_the_issues_two_imports_run_from_the_command_line(runner, session):
