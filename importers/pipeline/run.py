@@ -181,6 +181,7 @@ class Importer:
         self.publisher = Publisher(session)
         self.report = ImportReport(source=source.name)
         self.seen: set[str] = set()
+        self.row_warnings: set[tuple[str, str]] = set()  # (table row, reason) reported
         self.touched: list[str] = []
         self.analyzed = 0  # services written when the planner's statistics were refreshed
         self.pending: list[Staged] = []
@@ -235,7 +236,12 @@ class Importer:
         if finished is None:
             self._finish(prepared)
         for warning in _warnings_of(item, prepared):
-            self._problem("warning", *placed(item, warning), item.key)
+            position, reason = placed(item, warning)
+            if position != item.position:  # a table row several records nest: said once
+                if (position, reason) in self.row_warnings:
+                    continue
+                self.row_warnings.add((position, reason))
+            self._problem("warning", position, reason, item.key)
         self._stage(item, prepared.service, finished)
 
     def _finished(self, item: Record) -> Finished | None:
