@@ -401,6 +401,11 @@ def _open_package(path: Path, stack: ExitStack, size_limit: int) -> _Package:
         raise SourceFormatError(f"{path} does not exist.")
     if path.is_file() and path.name == "datapackage.json":
         return _Package(str(path.parent), path.parent, None, "")
+    if path.suffix.lower() in (".json", ".ndjson", ".jsonl"):
+        raise SourceFormatError(
+            f"{path} is a JSON file, not a data package: import HSDS JSON with `signpost "
+            "import hsds` (or `oruk`), or give the package's folder or zip."
+        )
     check_size(path, size_limit)
     if not zipfile.is_zipfile(path):
         raise SourceFormatError(f"{path} is neither a folder nor a zip holding datapackage.json.")

@@ -45,6 +45,21 @@ DEFAULT_PER_PAGE = 100
 MAX_PAGES = 10_000  # a server that ignores `page` must not loop for ever
 MAX_DEPTH = 32  # objects and lists within one another; an HSDS service needs under 10
 MAX_LINE = 10_000_000  # characters in one NDJSON line: one service
+FOLDER = "import a tabular data package (folder or zip) with `signpost import datapackage`"
+TABLES = (
+    "import a data package's CSVs with `signpost import datapackage`, a CarePlace export "
+    "with `signpost import careplace`, another spreadsheet with `signpost import csv "
+    "--mapping FILE`"
+)
+# Files people give the JSON readers by mistake, and what reads them.
+OTHER_FORMATS = {
+    ".csv": TABLES,
+    ".tsv": TABLES,
+    ".xlsx": "import a spreadsheet with `signpost import csv --mapping FILE`",
+    ".zip": FOLDER,
+    ".kml": "import an LVSC map with `signpost import lvsc`",
+    ".kmz": "import an LVSC map with `signpost import lvsc`",
+}
 
 
 def read_hsds(
@@ -265,6 +280,11 @@ def iter_file_items(
     path: Path, size_limit: int = DEFAULT_SIZE_LIMIT
 ) -> Iterator[tuple[str, Any] | RecordError]:
     """Yield (position, item) from a JSON document or an NDJSON file."""
+    if path.is_dir() or path.suffix.lower() in OTHER_FORMATS:
+        what = "a folder" if path.is_dir() else f"a {path.suffix.lower()} file"
+        raise SourceFormatError(
+            f"{path} is {what}, not HSDS JSON: {OTHER_FORMATS.get(path.suffix.lower(), FOLDER)}."
+        )
     try:
         handle = path.open(encoding="utf-8-sig")
     except OSError as exc:

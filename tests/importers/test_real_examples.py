@@ -11,12 +11,12 @@ from sqlalchemy.exc import IntegrityError
 
 from app.models import Funding, Program, Service, SourceRecord
 from app.records.ids import ids_of
-from app.reference import HSDS_EXAMPLES, ORUK_V3_EXAMPLES
+from app.reference import HSDS_1_1_DATAPACKAGE, HSDS_EXAMPLES, ORUK_V3_EXAMPLES
 from importers.pipeline.run import SourceSpec, run_import
 from importers.readers.datapackage import read_datapackage
 from importers.readers.hsds_json import read_hsds
 from importers.readers.oruk import read_oruk
-from importers.readers.record import Note, RecordError
+from importers.readers.record import Note, RecordError, SourceFormatError
 
 EXAMPLES = {"hsds": HSDS_EXAMPLES, "oruk": ORUK_V3_EXAMPLES}
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
@@ -247,3 +247,38 @@ def test_one_sources_services_share_its_organization_and_location(session, tmp_p
     assert warning.key == second["id"]
     funding = [r.record["funding"][0]["id"] for r in records]
     assert len(set(funding)) == 2
+
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        (DATA / "careplace" / "lambeth.csv",
+         "is a .csv file, not HSDS JSON: import a data package's CSVs with `signpost import "
+         "datapackage`, a CarePlace export with `signpost import careplace`"),
+        (DATA / "spreadsheet" / "example_council.xlsx",
+         "is a .xlsx file, not HSDS JSON: import a spreadsheet with `signpost import csv"),
+        (DATA / "lvsc" / "social_prescribing_map.kmz",
+         "is a .kmz file, not HSDS JSON: import an LVSC map with `signpost import lvsc`"),
+        (HSDS_1_1_DATAPACKAGE,
+         "is a folder, not HSDS JSON: import a tabular data package (folder or zip) with "
+         "`signpost import datapackage`"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("format_name", ["hsds", "oruk"])
+def test_a_file_of_another_format_is_refused_naming_what_reads_it(path, said, format_name):
+    with pytest.raises(SourceFormatError) as caught:
+        list(READERS[format_name](path))
+    assert str(caught.value).startswith(f"{path} {said}")
+
+
+def test_the_package_reader_given_hsds_json_says_which_reader_takes_it():
+    path = HSDS_EXAMPLES / "service_full.json"
+    with pytest.raises(SourceFormatError) as caught:
+        list(read_datapackage(path))
+    assert str(caught.value) == (
+        f"{path} is a JSON file, not a data package: import HSDS JSON with `signpost import "
+        "hsds` (or `oruk`), or give the package's folder or zip."
+    )
