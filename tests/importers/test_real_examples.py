@@ -3,6 +3,7 @@ people import them: several sources at once, organisation documents, the wrong k
 document."""
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,77 @@ def test_the_package_reader_given_hsds_json_says_which_reader_takes_it():
         f"{path} is a JSON file, not a data package: import HSDS JSON with `signpost import "
         "hsds` (or `oruk`), or give the package's folder or zip."
     )
+
+
+def _uuid(number: int) -> str:
+    return str(uuid.UUID(int=number))
+
+
+def test_a_source_reusing_every_id_of_another_in_other_roles_imports(session, tmp_path):
+    """Source b sends a's service ID as its organization's, a's location ID as its
+    service's, a's program ID as a service_at_location's, a's phone ID as an address's,
+    and so on: each is given an ID of b's own, and b's raw payload keeps what it sent."""
+    first = {
+        "id": _uuid(1),
+        "name": "Knit club",
+        "organization": {
+            "id": _uuid(2),
+            "name": "Org A",
+            "organization_identifiers": [
+                {"id": _uuid(9), "identifier": "123", "identifier_type": "charity"}
+            ],
+        },
+        "program": {"id": _uuid(3), "name": "Crafts"},
+        "attributes": [
+            {"id": _uuid(10), "taxonomy_term": {"id": _uuid(4), "name": "Term A", "taxonomy": "tx"}}
+        ],
+        "service_at_locations": [
+            {
+                "id": _uuid(5),
+                "location": {
+                    "id": _uuid(6),
+                    "name": "Hall",
+                    "addresses": [
+                        {
+                            "id": _uuid(7),
+                            "address_1": "1 High St",
+                            "city": "London",
+                            "postal_code": "NW1 1AA",
+                            "country": "GB",
+                            "address_type": "physical",
+                        }
+                    ],
+                },
+            }
+        ],
+        "phones": [{"id": _uuid(8), "number": "020 7946 0000"}],
+    }
+    second = {
+        "id": _uuid(6), "name": "Walk group",
+        "organization": {"id": _uuid(1), "name": "Org B", "organization_identifiers": [
+            {"id": _uuid(9), "identifier": "456", "identifier_type": "charity"}]},
+        "program": {"id": _uuid(2), "name": "Walks"},
+        "attributes": [{"id": _uuid(10), "taxonomy_term": {
+            "id": _uuid(4), "name": "Term B", "taxonomy": "other"}}],
+        "service_at_locations": [
+            {"id": _uuid(3), "location": {"id": _uuid(5), "name": "Park"}},
+            {"id": _uuid(12), "location": {"id": _uuid(6), "name": "Hall again"}}],
+        "phones": [{"id": _uuid(7), "number": "020 7946 0001"}],
+        "contacts": [{"id": _uuid(1), "name": "Sam", "phones": [
+            {"id": _uuid(7), "number": "020 7946 0002"}]}],
+    }  # fmt: skip
+    for name, service in (("a", first), ("b", second)):
+        (tmp_path / f"{name}.json").write_text(json.dumps([service]))
+    import_json(session, "hsds", tmp_path / "a.json", "source-a")
+    report = import_json(session, "oruk", tmp_path / "b.json", "source-b")
+
+    assert (report.created, report.rejected) == (1, 0)
+    (record,) = stored(session, "source-b")
+    assert record.raw["id"] == _uuid(6)  # what b sent is kept with its record
+    published = session.get(Service, record.record["id"])
+    assert published.name == "Walk group" and record.record["id"] != _uuid(6)
+    assert session.get(Service, _uuid(1)).name == "Knit club"  # a keeps its IDs
+    (warning,) = [p for p in report.problems if p.field == "id"]
+    assert warning.position == "item 1" and "already another record's" in warning.reason
+    again = import_json(session, "oruk", tmp_path / "b.json", "source-b")
+    assert (again.unchanged, again.rejected) == (1, 0)  # idempotent, the same IDs
