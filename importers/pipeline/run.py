@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -180,6 +181,7 @@ class Importer:
         self.publisher = Publisher(session)
         self.report = ImportReport(source=source.name)
         self.seen: set[str] = set()
+        self.row_warnings: set[tuple[str, str]] = set()  # (table row, reason) reported
         self.touched: list[str] = []
         self.analyzed = 0  # services written when the planner's statistics were refreshed
         self.pending: list[Staged] = []
@@ -234,7 +236,12 @@ class Importer:
         if finished is None:
             self._finish(prepared)
         for warning in _warnings_of(item, prepared):
-            self._problem("warning", item.position, warning, item.key)
+            position, reason = placed(item, warning)
+            if position != item.position:  # a table row several records nest: said once
+                if (position, reason) in self.row_warnings:
+                    continue
+                self.row_warnings.add((position, reason))
+            self._problem("warning", position, reason, item.key)
         self._stage(item, prepared.service, finished)
 
     def _finished(self, item: Record) -> Finished | None:
@@ -474,6 +481,27 @@ def _warnings_of(item: Record, prepared: Prepared) -> list[str]:
     notes = item.raw.get("_warnings") if isinstance(item.raw, dict) else None
     notes = [str(note) for note in notes] if isinstance(notes, list) else []
     return list(dict.fromkeys([*notes, *prepared.warnings]))
+
+
+_TABLE_ROW = re.compile(r"^([^:\s][^:]*\.csv line \d+): (.+)$", re.DOTALL)
+
+
+def placed(item: Record, warning: str) -> tuple[str, str]:
+    """(position, reason) of a warning: at the table row it is about when the reader
+    says which ("phones.csv line 7: ..." or a path in `item.origins`), else the record's.
+    A warning about "service_at_locations[0].phones[1] (id p9)" names the phone's row."""
+    match = _TABLE_ROW.match(warning)
+    if match:
+        return match.group(1), match.group(2)
+    best = ""
+    for path in item.origins or ():
+        if (
+            len(path) > len(best)
+            and warning.startswith(path)
+            and warning[len(path) : len(path) + 1] in (".", ":", " ", "[", "")
+        ):
+            best = path
+    return (item.origins[best], warning) if best else (item.position, warning)
 
 
 BATCH_SIZE = 500

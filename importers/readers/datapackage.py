@@ -12,7 +12,9 @@ which bounds that memory and stops a zip bomb before it is inflated.
 A child row is nested under every owner its foreign keys name (a phone with service_id
 and location_id appears under both), as in HSDS's own service_full.json example.
 Out-of-range coordinates are dropped, and bad numbers left out, with a note in
-``raw["_warnings"]``.
+``raw["_warnings"]`` naming the table row. Each record's `origins` says which table row
+every nested object came from, so the import reports a warning about a phone at
+``phones.csv line N``, not at the service's line.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import IO, Any
 from app.export.flat import spreadsheet_text
 from importers.readers import oruk
 from importers.readers.archives import ZIP_ERRORS, check_unzipped_size
-from importers.readers.record import Record, RecordError, SourceFormatError
+from importers.readers.record import Note, Record, RecordError, SourceFormatError
 from importers.readers.tabular import DEFAULT_SIZE_LIMIT, check_size
 
 NUMERIC_FIELDS = {
@@ -63,21 +65,31 @@ KNOWN_TABLES = set(TABLES.values()) | {
 }  # fmt: skip
 HSDS_1_1 = "HSDS 1.1"
 DESCRIPTOR = PurePosixPath("datapackage.json")
+SERVICES_CSV = "services.csv"
 
 
 def read_datapackage(
     path: str | Path, *, size_limit: int = DEFAULT_SIZE_LIMIT
-) -> Iterator[Record | RecordError]:
+) -> Iterator[Record | RecordError | Note]:
     """Yield one Record per row of the services table of an HSDS data package whose
-    descriptor and tables come to at most `size_limit` bytes (unzipped)."""
+    descriptor and tables come to at most `size_limit` bytes (unzipped).
+
+    A package whose datapackage.json is missing or is not JSON (HSDS's own tabular
+    examples hold a link to the specification's descriptor, which a checkout without
+    links, or a download, turns into a line of text) but which has a services.csv is
+    read by its CSV files' names, with a Note saying so."""
     path = Path(path)
     with ExitStack() as stack:
         package = _open_package(path, stack, size_limit)
-        package.check_size([DESCRIPTOR], size_limit)
-        resources = _resources(package)
+        described = package.exists(DESCRIPTOR)
+        if described:
+            package.check_size([DESCRIPTOR], size_limit)
+        resources, note = _resources(package)
+        if note:
+            yield note
         if "services" not in resources:
             raise SourceFormatError(f"{path} has no services table in its datapackage.json.")
-        package.check_size([DESCRIPTOR, *chain(*resources.values())], size_limit)
+        package.check_size([DESCRIPTOR] * described + [*chain(*resources.values())], size_limit)
         tables = _Tables()
         for table, paths in resources.items():
             if table != "services":
@@ -131,7 +143,9 @@ class _Assembler:
         service = self.service(row)
         if self.warnings:
             raw["_warnings"] = self.warnings
-        return Record(key=key, position=position, raw=raw, service=service)
+        origins = _origins(service, "", {})
+        origins.pop("", None)  # the service row itself is the record's position
+        return Record(key=key, position=position, raw=raw, service=service, origins=origins)
 
     def service(self, row: dict[str, Any]) -> dict[str, Any]:
         find, sid = self.tables.find, row["id"]
@@ -221,17 +235,18 @@ class _Assembler:
             ("postal_addresses", "postal"),
         ):
             rows = find(table, "location_id", lid)
-            addresses += [oruk.map_address(self.take(r), address_type) for r in rows]
+            addresses += [_carried(r, oruk.map_address(self.take(r), address_type)) for r in rows]
         children = {
             "addresses": addresses,
             "phones": self.phones("location_id", lid),
             "schedules": self.schedules("location_id", lid),
             "accessibility": [
-                oruk.map_accessibility(self.take(r))
+                _carried(r, oruk.map_accessibility(self.take(r)))
                 for r in find("accessibility", "location_id", lid)
             ],
             "languages": [
-                oruk.map_language(self.take(r)) for r in find("languages", "location_id", lid)
+                _carried(r, oruk.map_language(self.take(r)))
+                for r in find("languages", "location_id", lid)
             ],
             "contacts": self.contacts("location_id", lid),
             "attributes": self.attributes(lid),
@@ -242,10 +257,10 @@ class _Assembler:
     def phones(self, field: str, value: str) -> list[dict[str, Any]]:
         phones = []
         for row in self.tables.find("phones", field, value):
-            phone = oruk.map_phone(self.take(row))
+            phone = _carried(row, oruk.map_phone(self.take(row)))
             languages = self.tables.find("languages", "phone_id", row.get("id"))
             phone.setdefault("languages", []).extend(
-                oruk.map_language(self.take(r)) for r in languages
+                _carried(r, oruk.map_language(self.take(r))) for r in languages
             )
             phones.append({k: v for k, v in phone.items() if v})
         return phones
@@ -254,11 +269,12 @@ class _Assembler:
         find = self.tables.find
         schedules = [self.take(r) for r in find("schedules", field, value)]
         schedules += [
-            oruk.map_regular_schedule(self.take(r), self.warnings)
+            _carried(r, oruk.map_regular_schedule(self.take(r), self.warnings))
             for r in find("regular_schedules", field, value)
         ]
         schedules += [
-            oruk.map_holiday_schedule(self.take(r)) for r in find("holiday_schedules", field, value)
+            _carried(r, oruk.map_holiday_schedule(self.take(r)))
+            for r in find("holiday_schedules", field, value)
         ]
         return schedules
 
@@ -294,12 +310,36 @@ class _Assembler:
         return {"taxonomy_term": term} | ({"value": value} if value else {})
 
     def each(self, table: str, service_id: str, build: Any) -> list[dict[str, Any]]:
-        return [build(self.take(r)) for r in self.tables.find(table, "service_id", service_id)]
+        rows = self.tables.find(table, "service_id", service_id)
+        return [_carried(r, build(self.take(r))) for r in rows]
 
     def take(self, row: dict[str, Any]) -> dict[str, Any]:
-        """A copy of `row` without foreign keys; its cleaning notes go to `warnings`."""
+        """A copy of `row` without foreign keys, keeping where it was read (``_at``, taken
+        out again by `_origins`); its cleaning notes go to `warnings`."""
         self.warnings.extend(w for w in row.get("_warnings", ()) if w not in self.warnings)
         return {k: v for k, v in row.items() if k not in FOREIGN_KEYS and k != "_warnings"}
+
+
+def _carried(row: dict[str, Any], built: dict[str, Any]) -> dict[str, Any]:
+    """`built` (an oruk mapper's object made from `row`) with the row's place kept."""
+    if "_at" in row:
+        built["_at"] = row["_at"]
+    return built
+
+
+def _origins(value: Any, path: str, found: dict[str, str]) -> dict[str, str]:
+    """Path in the service -> "table.csv line N" of every object nested in it, the
+    ``_at`` markers taken out of the service as they are collected."""
+    if isinstance(value, dict):
+        at = value.pop("_at", None)
+        if isinstance(at, str):
+            found.setdefault(path, at)
+        for key, item in value.items():
+            _origins(item, f"{path}.{key}" if path else key, found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _origins(item, f"{path}[{index}]", found)
+    return found
 
 
 # -- package access ------------------------------------------------------------------------
@@ -323,6 +363,17 @@ class _Package:
             raise SourceFormatError(f"{self.label}: {relative} points outside the package.")
         return target.is_file()
 
+    def csv_files(self) -> list[str]:
+        """The names of the CSV files beside the descriptor, sorted."""
+        if self.archive is not None:
+            names = [
+                n[len(self.prefix) :] for n in self.archive.namelist() if n.startswith(self.prefix)
+            ]
+            names = [n for n in names if n and "/" not in n]
+        else:
+            names = [p.name for p in self.root.iterdir() if p.is_file()]
+        return sorted(n for n in names if n.lower().endswith(".csv"))
+
     def check_size(self, paths: list[PurePosixPath], limit: int) -> None:
         """Raise SourceFormatError if these files come to more than `limit` bytes."""
         if self.archive is not None:
@@ -344,13 +395,18 @@ class _Package:
 
 def _open_package(path: Path, stack: ExitStack, size_limit: int) -> _Package:
     if path.is_dir():
-        if not (path / "datapackage.json").is_file():
-            raise SourceFormatError(f"{path} has no datapackage.json.")
+        if not any((path / name).is_file() for name in ("datapackage.json", SERVICES_CSV)):
+            raise SourceFormatError(f"{path} has no datapackage.json (nor a {SERVICES_CSV}).")
         return _Package(str(path), path, None, "")
     if not path.exists():
         raise SourceFormatError(f"{path} does not exist.")
     if path.is_file() and path.name == "datapackage.json":
         return _Package(str(path.parent), path.parent, None, "")
+    if path.suffix.lower() in (".json", ".ndjson", ".jsonl"):
+        raise SourceFormatError(
+            f"{path} is a JSON file, not a data package: import HSDS JSON with `signpost "
+            "import hsds` (or `oruk`), or give the package's folder or zip."
+        )
     check_size(path, size_limit)
     if not zipfile.is_zipfile(path):
         raise SourceFormatError(f"{path} is neither a folder nor a zip holding datapackage.json.")
@@ -360,24 +416,48 @@ def _open_package(path: Path, stack: ExitStack, size_limit: int) -> _Package:
         raise SourceFormatError(f"{path} is not a readable zip file: {exc}.") from exc
     names = [n for n in archive.namelist() if PurePosixPath(n).name == "datapackage.json"]
     names = [n for n in names if not n.startswith("__MACOSX/")]
+    if not names:  # a zip of the tables alone: found by services.csv
+        names = [n for n in archive.namelist() if PurePosixPath(n).name == SERVICES_CSV]
+        names = [n for n in names if not n.startswith("__MACOSX/")]
     if not names:
-        raise SourceFormatError(f"{path} has no datapackage.json.")
-    descriptor = min(names, key=lambda n: n.count("/"))
-    return _Package(str(path), None, archive, descriptor[: -len("datapackage.json")])
+        raise SourceFormatError(f"{path} has no datapackage.json (nor a {SERVICES_CSV}).")
+    member = min(names, key=lambda n: n.count("/"))
+    return _Package(str(path), None, archive, member[: -len(PurePosixPath(member).name)])
 
 
-def _resources(package: _Package) -> dict[str, list[PurePosixPath]]:
-    """Table name -> CSV paths, checked to exist inside the package."""
-    try:
-        with package.open(DESCRIPTOR) as handle:
-            descriptor = json.load(handle)
-    except (ValueError, RecursionError, *ZIP_ERRORS) as exc:
-        raise SourceFormatError(
-            f"{package.label}: datapackage.json is not valid JSON ({exc})."
-        ) from exc
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    if not isinstance(resources, list):
-        raise SourceFormatError(f"{package.label}: datapackage.json lists no resources.")
+def _resources(package: _Package) -> tuple[dict[str, list[PurePosixPath]], Note | None]:
+    """Table name -> CSV paths, checked to exist inside the package; and the Note to
+    give when there was no descriptor to follow and the CSV files' names were."""
+    problem = "is missing"
+    if package.exists(DESCRIPTOR):
+        try:
+            with package.open(DESCRIPTOR) as handle:
+                descriptor = json.load(handle)
+        except (ValueError, RecursionError, *ZIP_ERRORS) as exc:
+            if not package.exists(PurePosixPath(SERVICES_CSV)):
+                raise SourceFormatError(
+                    f"{package.label}: datapackage.json is not valid JSON ({exc})."
+                ) from exc
+            problem = f"is not JSON ({_first_chars(package)!r}: a link saved as text?)"
+        else:
+            resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+            if not isinstance(resources, list):
+                raise SourceFormatError(f"{package.label}: datapackage.json lists no resources.")
+            return _tables_of(package, resources), None
+    found = [{"name": name.removesuffix(".csv"), "path": name} for name in package.csv_files()]
+    tables = _tables_of(package, found)
+    read = ", ".join(str(p) for p in chain(*tables.values()))
+    reason = f"datapackage.json {problem}: the tables were read by their file names ({read})"
+    return tables, Note("datapackage.json", reason)
+
+
+def _first_chars(package: _Package) -> str:
+    with package.open(DESCRIPTOR) as handle:
+        return handle.read(60).strip()
+
+
+def _tables_of(package: _Package, resources: list[Any]) -> dict[str, list[PurePosixPath]]:
+    """Table name -> CSV paths of a descriptor's resources, checked to exist."""
     tables: dict[str, list[PurePosixPath]] = {}
     for resource in resources:
         if not isinstance(resource, dict):
@@ -463,4 +543,5 @@ def _clean_row(row: dict[str | None, Any], where: str) -> dict[str, Any]:
         result[field] = value
     if warnings:
         result["_warnings"] = warnings
+    result["_at"] = where
     return result

@@ -3,7 +3,8 @@
 A file may hold one service, a JSON array of services, one page of an API
 (``{"contents": [...], "total_pages": ...}``) or NDJSON (one service per line), and an
 organization document (``organization_full``) in place of a service stands for the
-services it nests (`services_of`). Any other HSDS document (a service_at_location, a
+services it nests (`services_of`; what of its own none of them holds is named in a
+Note, not imported). Any other HSDS document (a service_at_location, a
 taxonomy) or JSON that is not HSDS is refused item by item, saying what it is.
 NDJSON is streamed line by line, each line at most MAX_LINE characters; a JSON document
 (object or array) is parsed whole by the standard library, so it may be at most
@@ -31,7 +32,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from importers.readers.record import Record, RecordError, SourceFormatError
+from importers.readers.record import Note, Record, RecordError, SourceFormatError
 from importers.readers.tabular import DEFAULT_SIZE_LIMIT
 
 Fetch = Callable[[str], bytes]
@@ -44,6 +45,21 @@ DEFAULT_PER_PAGE = 100
 MAX_PAGES = 10_000  # a server that ignores `page` must not loop for ever
 MAX_DEPTH = 32  # objects and lists within one another; an HSDS service needs under 10
 MAX_LINE = 10_000_000  # characters in one NDJSON line: one service
+FOLDER = "import a tabular data package (folder or zip) with `signpost import datapackage`"
+TABLES = (
+    "import a data package's CSVs with `signpost import datapackage`, a CarePlace export "
+    "with `signpost import careplace`, another spreadsheet with `signpost import csv "
+    "--mapping FILE`"
+)
+# Files people give the JSON readers by mistake, and what reads them.
+OTHER_FORMATS = {
+    ".csv": TABLES,
+    ".tsv": TABLES,
+    ".xlsx": "import a spreadsheet with `signpost import csv --mapping FILE`",
+    ".zip": FOLDER,
+    ".kml": "import an LVSC map with `signpost import lvsc`",
+    ".kmz": "import an LVSC map with `signpost import lvsc`",
+}
 
 
 def read_hsds(
@@ -52,10 +68,10 @@ def read_hsds(
     *,
     per_page: int = DEFAULT_PER_PAGE,
     size_limit: int = DEFAULT_SIZE_LIMIT,
-) -> Iterator[Record | RecordError]:
+) -> Iterator[Record | RecordError | Note]:
     """Yield one Record per HSDS 3.0 service in a JSON file or an HSDS 3.0 API."""
     for found in checked_services(source, fetch, per_page=per_page, size_limit=size_limit):
-        if isinstance(found, RecordError):
+        if isinstance(found, RecordError | Note):
             yield found
             continue
         position, item = found
@@ -69,16 +85,17 @@ def checked_services(
     *,
     per_page: int = DEFAULT_PER_PAGE,
     size_limit: int = DEFAULT_SIZE_LIMIT,
-) -> Iterator[tuple[str, Any] | RecordError]:
+) -> Iterator[tuple[str, Any] | RecordError | Note]:
     """Every service item of a file or feed that passes check_item, with its position
-    (organisations' nested services included), or the error that stands in its place:
-    the part the HSDS and ORUK readers share before each makes its Record."""
+    (organisations' nested services included), or the error that stands in its place,
+    or a Note on what an organization holds that none of its services does: the part
+    the HSDS and ORUK readers share before each makes its Record."""
     for entry in iter_items(source, fetch, per_page=per_page, size_limit=size_limit):
         if isinstance(entry, RecordError):
             yield entry
             continue
         for found in services_of(*entry):
-            if isinstance(found, RecordError):
+            if isinstance(found, RecordError | Note):
                 yield found
                 continue
             position, item = found
@@ -86,10 +103,11 @@ def checked_services(
             yield error if error else (position, item)
 
 
-def services_of(position: str, item: Any) -> Iterator[tuple[str, Any] | RecordError]:
+def services_of(position: str, item: Any) -> Iterator[tuple[str, Any] | RecordError | Note]:
     """The services an item holds: itself, or those an organization nests (each given its
-    organization, and reported at ``item N services[i]``); a document of another HSDS
-    kind, or not HSDS at all, is a RecordError that says what it is."""
+    organization, and reported at ``item N services[i]``, then a Note naming what of the
+    organization's own none of them holds); a document of another HSDS kind, or not
+    HSDS at all, is a RecordError that says what it is."""
     if not isinstance(item, dict):
         yield RecordError(position, f"expected a JSON object, found {type(item).__name__}")
         return
@@ -136,6 +154,16 @@ def document_kind(item: dict[str, Any]) -> str:
             "service it links (GET /services/{id}) or the services list"
         )
     if not SERVICE_KEYS & keys:
+        if isinstance(item.get("resources"), list):
+            return (
+                "this is a data package descriptor (datapackage.json), not a service: "
+                "import its folder or zip with `signpost import datapackage PATH`"
+            )
+        if item.get("type") in ("FeatureCollection", "Feature"):
+            return (
+                "this is a GeoJSON document, not an HSDS service: HSDS JSON nests "
+                "locations in services"
+            )
         if TERM_KEYS & keys and "name" in keys:
             return "this is a taxonomy_term document, not a service"
         if {"version", "uri"} <= keys and "name" in keys:
@@ -174,6 +202,46 @@ def _organization_services(
         if not isinstance(service.get("organization"), dict):
             service = {**service, "organization": copy.deepcopy(organization)}
         yield where, service
+    left = _not_in_services(item, services)
+    if left:
+        reason = (
+            f"organization {name}: its own {', '.join(left)} appear in none of its services, "
+            "and are not imported (Signpost publishes an organization's phones, contacts, "
+            "programs and locations through its services)"
+        )
+        yield Note(position, reason, field=", ".join(part.split()[0] for part in left))
+
+
+ORGANIZATION_PARTS = ("locations", "phones", "contacts", "funding", "programs")
+
+
+def _not_in_services(organization: dict[str, Any], services: list[Any]) -> list[str]:
+    """The organization's own parts that no nested service holds, as "phones (2)",
+    "locations (1)"... (by id; a part with no id is compared whole)."""
+    held_ids: set[str] = set()
+    held: list[Any] = []
+    stack: list[Any] = list(services)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("id"), str):
+                held_ids.add(value["id"])
+            held.append(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    left = []
+    for part in ORGANIZATION_PARTS:
+        entries = organization.get(part)
+        missing = [
+            entry
+            for entry in (entries if isinstance(entries, list) else [])
+            if isinstance(entry, dict)
+            and (entry.get("id") not in held_ids if entry.get("id") else entry not in held)
+        ]
+        if missing:
+            left.append(f"{part} ({len(missing)})")
+    return left
 
 
 def check_item(position: str, item: Any) -> RecordError | None:
@@ -212,6 +280,11 @@ def iter_file_items(
     path: Path, size_limit: int = DEFAULT_SIZE_LIMIT
 ) -> Iterator[tuple[str, Any] | RecordError]:
     """Yield (position, item) from a JSON document or an NDJSON file."""
+    if path.is_dir() or path.suffix.lower() in OTHER_FORMATS:
+        what = "a folder" if path.is_dir() else f"a {path.suffix.lower()} file"
+        raise SourceFormatError(
+            f"{path} is {what}, not HSDS JSON: {OTHER_FORMATS.get(path.suffix.lower(), FOLDER)}."
+        )
     try:
         handle = path.open(encoding="utf-8-sig")
     except OSError as exc:

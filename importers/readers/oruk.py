@@ -24,7 +24,7 @@ from typing import Any
 
 from app.weekdays import DAY_CODES, WEEKDAY_NAMES
 from importers.readers.hsds_json import DEFAULT_PER_PAGE, Fetch, checked_services
-from importers.readers.record import Record, RecordError
+from importers.readers.record import Note, Record, RecordError
 from importers.readers.tabular import DEFAULT_SIZE_LIMIT
 
 # Keys only an HSDS 1.x/2.x-shaped (ORUK v1) service has.
@@ -88,10 +88,10 @@ def read_oruk(
     *,
     per_page: int = DEFAULT_PER_PAGE,
     size_limit: int = DEFAULT_SIZE_LIMIT,
-) -> Iterator[Record | RecordError]:
+) -> Iterator[Record | RecordError | Note]:
     """Yield one Record per service of an ORUK v1 or 3.0 feed (file or API base URL)."""
     for found in checked_services(source, fetch, per_page=per_page, size_limit=size_limit):
-        yield found if isinstance(found, RecordError) else _record(*found)
+        yield found if isinstance(found, RecordError | Note) else _record(*found)
 
 
 def _record(position: str, item: dict[str, Any]) -> Record:

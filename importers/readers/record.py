@@ -47,6 +47,10 @@ class Record:
     prepared: Prepared | Rejected | None = None
     # Set by the worker when it also did what staging needs no database for (finish.py).
     finished: Finished | None = None
+    # Where the objects nested in `service` were read, when not at `position`: a data
+    # package's phone from "phones.csv line 7", by its path in the service
+    # ("service_at_locations[0].phones[1]"), so a warning about it names its own row.
+    origins: dict[str, str] | None = None
 
 
 @dataclass

@@ -1,12 +1,14 @@
 import json
+import re
 import shutil
 import zipfile
 
 import pytest
 
 from app import reference
+from importers.pipeline.run import SourceSpec, run_import
 from importers.readers.datapackage import read_datapackage
-from importers.readers.record import Record, RecordError, SourceFormatError
+from importers.readers.record import Note, Record, RecordError, SourceFormatError
 from tests import hsds
 
 HSDS3_CSV = reference.HSDS_EXAMPLES / "csv"
@@ -151,9 +153,35 @@ def test_path_to_the_descriptor_itself(hsds3_folder, hsds3_record):
     assert record.service == hsds3_record.service
 
 
-def test_shared_example_folder_has_a_link_stub_not_a_descriptor():
-    with pytest.raises(SourceFormatError, match="datapackage.json is not valid JSON"):
-        list(read_datapackage(HSDS3_CSV))
+def test_shared_example_folder_with_a_link_stub_is_read_by_its_file_names(hsds3_record):
+    note, record = read_datapackage(HSDS3_CSV)
+    assert isinstance(note, Note) and note.position == "datapackage.json"
+    assert note.reason.startswith(
+        "datapackage.json is not JSON ('../../datapackage.json': a link saved as text?): "
+        "the tables were read by their file names (accessibility.csv, addresses.csv,"
+    )
+    assert "meta_table_descriptions.csv" not in note.reason  # not an HSDS table
+    assert record.service == hsds3_record.service
+
+
+@pytest.mark.parametrize("prefix", ["", "export/"])
+def test_a_zip_of_the_tables_alone_is_read_by_their_file_names(hsds3_record, tmp_path, prefix):
+    files = {p.name: p.read_bytes() for p in HSDS3_CSV.glob("*.csv")}
+    files["../elsewhere.csv"] = b"id,name\nx,Not in the package\n"
+    note, record = read_datapackage(write_zip(tmp_path / "tables.zip", files, prefix))
+    assert note.reason.startswith("datapackage.json is missing: the tables were read by")
+    assert "elsewhere" not in note.reason
+    assert record.service == hsds3_record.service
+
+
+def test_a_package_imports_by_file_names_saying_so(session, tmp_path):
+    report = run_import(
+        session, SourceSpec(name="tables", format="datapackage"), read_datapackage(HSDS3_CSV),
+        keep_ids=True,
+    )  # fmt: skip
+    assert (report.created, report.rejected) == (1, 0)
+    (note,) = [p for p in report.problems if p.position == "datapackage.json"]
+    assert (note.kind, note.key) == ("warning", None)  # printed by `signpost import`
 
 
 # -- HSDS 1.1 package ------------------------------------------------------------------------
@@ -381,7 +409,7 @@ def broken(resources):
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({"services.csv": "id,name\n1,x\n"}, "has no datapackage.json"),
+        ({"phones.csv": "id,number\n1,x\n"}, "has no datapackage.json (nor a services.csv)"),
         ({"datapackage.json": "{not json"}, "datapackage.json is not valid JSON"),
         ({"datapackage.json": "[]"}, "lists no resources"),
         (
@@ -422,7 +450,7 @@ def test_broken_packages_raise_source_format_error(tmp_path, files, message, for
         target.mkdir()
         for name, content in files.items():
             (target / name).write_text(content, encoding="utf-8")
-    with pytest.raises(SourceFormatError, match=message.replace(".", r"\.")) as caught:
+    with pytest.raises(SourceFormatError, match=re.escape(message)) as caught:
         list(read_datapackage(target))
     assert str(target) in str(caught.value)
 

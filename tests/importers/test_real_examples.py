@@ -3,6 +3,7 @@ people import them: several sources at once, organisation documents, the wrong k
 document."""
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 
 from app.models import Funding, Program, Service, SourceRecord
 from app.records.ids import ids_of
-from app.reference import HSDS_EXAMPLES, ORUK_V3_EXAMPLES
+from app.reference import HSDS_1_1_DATAPACKAGE, HSDS_EXAMPLES, ORUK_V3_EXAMPLES
 from importers.pipeline.run import SourceSpec, run_import
 from importers.readers.datapackage import read_datapackage
 from importers.readers.hsds_json import read_hsds
 from importers.readers.oruk import read_oruk
-from importers.readers.record import RecordError
+from importers.readers.record import Note, RecordError, SourceFormatError
 
 EXAMPLES = {"hsds": HSDS_EXAMPLES, "oruk": ORUK_V3_EXAMPLES}
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
@@ -99,6 +100,11 @@ def test_an_organization_document_imports_as_its_services(session, folder, forma
          "this is a taxonomy document, not a service"),
         ({"version": "3.0", "profile": "x", "openapi_url": "http://x"},
          "this is not an HSDS service (a JSON object with keys: openapi_url, profile, version)"),
+        ({"name": "hsds", "resources": [{"name": "service", "path": "services.csv"}]},
+         "this is a data package descriptor (datapackage.json), not a service: import its "
+         "folder or zip with `signpost import datapackage PATH`"),
+        ({"type": "FeatureCollection", "features": []},
+         "this is a GeoJSON document, not an HSDS service"),
     ],
 )  # fmt: skip
 def test_a_document_of_another_kind_is_named_as_what_it_is(document, said, tmp_path):
@@ -108,6 +114,34 @@ def test_a_document_of_another_kind_is_named_as_what_it_is(document, said, tmp_p
         (error,) = reader(path)
         assert isinstance(error, RecordError)
         assert error.position == "item 1" and error.reason.startswith(said)
+
+
+@pytest.mark.parametrize("format_name", ["hsds", "oruk"])
+def test_what_an_organization_holds_and_none_of_its_services_does_is_named(
+    session, tmp_path, format_name
+):
+    document = json.loads((HSDS_EXAMPLES / "organization_full.json").read_text())
+    document["phones"].append({"id": "org-only-phone", "number": "020 7946 0001"})
+    document["locations"].append({"id": "org-only-location", "name": "Head office"})
+    path = tmp_path / "organization_full.json"
+    path.write_text(json.dumps(document))
+
+    *_, note = READERS[format_name](path)
+    assert isinstance(note, Note) and note.position == "item 1"
+    assert note.reason.startswith(
+        "organization Example Organization Inc.: its own locations (1), phones (1) appear "
+        "in none of its services, and are not imported"
+    )
+    report = import_json(session, format_name, path, "org")
+    assert (report.created, report.rejected) == (1, 0)
+    assert [p.position for p in report.problems if p.field == "locations, phones"] == ["item 1"]
+
+
+def test_an_organization_whose_parts_its_services_hold_has_no_note():
+    # the HSDS example repeats the organization's phone, contact, funding, program and
+    # location in its service: nothing is left out, so nothing is said
+    items = list(read_hsds(HSDS_EXAMPLES / "organization_full.json"))
+    assert not [item for item in items if isinstance(item, Note | RecordError)]
 
 
 def test_the_service_at_location_example_is_refused_by_name():
@@ -140,11 +174,37 @@ def test_a_child_tables_warning_names_its_table_and_row(session, tmp_path):
     (tmp_path / "datapackage.json").write_text(json.dumps({"resources": resources}))
     spec = SourceSpec(name="package", format="datapackage")
     report = run_import(session, spec, read_datapackage(tmp_path), keep_ids=True)
-    warnings = [(p.position, p.reason) for p in report.problems if p.kind == "warning"]
+    warnings = [(p.position, p.reason, p.key) for p in report.problems if p.kind == "warning"]
     assert warnings == [
-        ("services.csv line 2", "phones.csv line 2: extension 'x2' is not a number; left out"),
-        ("services.csv line 2", "phones[0] (id p1): 'none' is not a UK phone number; dropped"),
+        ("phones.csv line 2", "extension 'x2' is not a number; left out", "s1"),
+        ("phones.csv line 2", "phones[0] (id p1): 'none' is not a UK phone number; dropped", "s1"),
     ]
+
+
+def test_a_nested_tables_warning_names_its_row_not_the_services(session, tmp_path):
+    files = {
+        "services.csv": "id,name\ns1,Knit club\ns2,Walk group\n",
+        "service_at_location.csv": "id,service_id,location_id\nsl1,s1,l1\nsl2,s2,l1\n",
+        "locations.csv": "id,name,latitude,longitude\nl1,Hall,north,0.1\n",
+        "addresses.csv": "id,location_id,address_1,postal_code\na1,l1,1 High St,ABC 1234\n",
+        "phones.csv": "id,service_id,number\np0,s2,020 7946 0000\np1,s2,none\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    spec = SourceSpec(name="package", format="datapackage")
+    report = run_import(session, spec, read_datapackage(tmp_path), keep_ids=True)
+    warnings = [(p.position, p.reason) for p in report.problems if p.kind == "warning"]
+    postcode = "service_at_locations[0].location.addresses[0].postal_code: 'ABC 1234' is not"
+    assert [w for w in warnings if w[1].startswith(postcode)] == [
+        ("addresses.csv line 2", f"{postcode} a UK postcode; kept as written"),
+    ]  # once, though both services nest the one address
+    assert ("locations.csv line 2", "latitude 'north' is not a number; left out") in warnings
+    assert ("phones.csv line 3", "phones[1] (id p1): 'none' is not a UK phone number; dropped") in (
+        warnings
+    )
+    # what is about the service itself stays at its line; nothing is said twice per record
+    assert all(w[0] != "services.csv line 2" or "phones" not in w[1] for w in warnings)
+    assert len(warnings) == len(set(warnings))
 
 
 def test_the_issues_two_imports_run_from_the_command_line(runner, session):
@@ -188,3 +248,112 @@ def test_one_sources_services_share_its_organization_and_location(session, tmp_p
     assert warning.key == second["id"]
     funding = [r.record["funding"][0]["id"] for r in records]
     assert len(set(funding)) == 2
+
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        (DATA / "careplace" / "lambeth.csv",
+         "is a .csv file, not HSDS JSON: import a data package's CSVs with `signpost import "
+         "datapackage`, a CarePlace export with `signpost import careplace`"),
+        (DATA / "spreadsheet" / "example_council.xlsx",
+         "is a .xlsx file, not HSDS JSON: import a spreadsheet with `signpost import csv"),
+        (DATA / "lvsc" / "social_prescribing_map.kmz",
+         "is a .kmz file, not HSDS JSON: import an LVSC map with `signpost import lvsc`"),
+        (HSDS_1_1_DATAPACKAGE,
+         "is a folder, not HSDS JSON: import a tabular data package (folder or zip) with "
+         "`signpost import datapackage`"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("format_name", ["hsds", "oruk"])
+def test_a_file_of_another_format_is_refused_naming_what_reads_it(path, said, format_name):
+    with pytest.raises(SourceFormatError) as caught:
+        list(READERS[format_name](path))
+    assert str(caught.value).startswith(f"{path} {said}")
+
+
+def test_the_package_reader_given_hsds_json_says_which_reader_takes_it():
+    path = HSDS_EXAMPLES / "service_full.json"
+    with pytest.raises(SourceFormatError) as caught:
+        list(read_datapackage(path))
+    assert str(caught.value) == (
+        f"{path} is a JSON file, not a data package: import HSDS JSON with `signpost import "
+        "hsds` (or `oruk`), or give the package's folder or zip."
+    )
+
+
+def _uuid(number: int) -> str:
+    return str(uuid.UUID(int=number))
+
+
+def test_a_source_reusing_every_id_of_another_in_other_roles_imports(session, tmp_path):
+    """Source b sends a's service ID as its organization's, a's location ID as its
+    service's, a's program ID as a service_at_location's, a's phone ID as an address's,
+    and so on: each is given an ID of b's own, and b's raw payload keeps what it sent."""
+    first = {
+        "id": _uuid(1),
+        "name": "Knit club",
+        "organization": {
+            "id": _uuid(2),
+            "name": "Org A",
+            "organization_identifiers": [
+                {"id": _uuid(9), "identifier": "123", "identifier_type": "charity"}
+            ],
+        },
+        "program": {"id": _uuid(3), "name": "Crafts"},
+        "attributes": [
+            {"id": _uuid(10), "taxonomy_term": {"id": _uuid(4), "name": "Term A", "taxonomy": "tx"}}
+        ],
+        "service_at_locations": [
+            {
+                "id": _uuid(5),
+                "location": {
+                    "id": _uuid(6),
+                    "name": "Hall",
+                    "addresses": [
+                        {
+                            "id": _uuid(7),
+                            "address_1": "1 High St",
+                            "city": "London",
+                            "postal_code": "NW1 1AA",
+                            "country": "GB",
+                            "address_type": "physical",
+                        }
+                    ],
+                },
+            }
+        ],
+        "phones": [{"id": _uuid(8), "number": "020 7946 0000"}],
+    }
+    second = {
+        "id": _uuid(6), "name": "Walk group",
+        "organization": {"id": _uuid(1), "name": "Org B", "organization_identifiers": [
+            {"id": _uuid(9), "identifier": "456", "identifier_type": "charity"}]},
+        "program": {"id": _uuid(2), "name": "Walks"},
+        "attributes": [{"id": _uuid(10), "taxonomy_term": {
+            "id": _uuid(4), "name": "Term B", "taxonomy": "other"}}],
+        "service_at_locations": [
+            {"id": _uuid(3), "location": {"id": _uuid(5), "name": "Park"}},
+            {"id": _uuid(12), "location": {"id": _uuid(6), "name": "Hall again"}}],
+        "phones": [{"id": _uuid(7), "number": "020 7946 0001"}],
+        "contacts": [{"id": _uuid(1), "name": "Sam", "phones": [
+            {"id": _uuid(7), "number": "020 7946 0002"}]}],
+    }  # fmt: skip
+    for name, service in (("a", first), ("b", second)):
+        (tmp_path / f"{name}.json").write_text(json.dumps([service]))
+    import_json(session, "hsds", tmp_path / "a.json", "source-a")
+    report = import_json(session, "oruk", tmp_path / "b.json", "source-b")
+
+    assert (report.created, report.rejected) == (1, 0)
+    (record,) = stored(session, "source-b")
+    assert record.raw["id"] == _uuid(6)  # what b sent is kept with its record
+    published = session.get(Service, record.record["id"])
+    assert published.name == "Walk group" and record.record["id"] != _uuid(6)
+    assert session.get(Service, _uuid(1)).name == "Knit club"  # a keeps its IDs
+    (warning,) = [p for p in report.problems if p.field == "id"]
+    assert warning.position == "item 1" and "already another record's" in warning.reason
+    again = import_json(session, "oruk", tmp_path / "b.json", "source-b")
+    assert (again.unchanged, again.rejected) == (1, 0)  # idempotent, the same IDs
