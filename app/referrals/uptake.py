@@ -8,8 +8,9 @@ and the tallies retention kept of older ones count alike.
 Small-number suppression (documented in docs/uptake.md, tested): a row is published only
 when it counts at least 5 referrals; within it any count from 1 to 4 is shown as
 suppressed ("<5" on the page, empty with `suppressed` in the CSV). Outcome cells add up
-to the row's referrals, so when only one of them is suppressed the next smallest is
-suppressed too, else subtraction would give it away. The median needs 5 contacted
+to the row's referrals, so more of them are suppressed (the smallest first) until the
+suppressed cells add up to at least 5: else subtraction would give one away, or show
+that "a few" people fall in two cells. The median needs 5 contacted
 referrals. No totals across rows are published (a borough total minus the published
 rows would reveal the rows left out).
 
@@ -129,9 +130,14 @@ def suppress(counts: Counts) -> dict[str, int | float | None] | None:
         for name in ("referrals", "acknowledged", *OUTCOME_CELLS)
     }
     hidden = [name for name in OUTCOME_CELLS if values[name] is None]
-    if len(hidden) == 1:
-        shown = sorted((cells[n], n) for n in OUTCOME_CELLS if values[n] is not None)
-        values[shown[0][1]] = None  # the complementary cell
+    # Complementary cells: hide the smallest shown non-zero cells until what is hidden
+    # adds up to at least the threshold (one hidden cell is always the difference).
+    while hidden and sum(cells[n] for n in hidden) < THRESHOLD:
+        shown = sorted((cells[n], n) for n in OUTCOME_CELLS if values[n] is not None and cells[n])
+        if not shown:
+            break
+        values[shown[0][1]] = None
+        hidden.append(shown[0][1])
     if len(counts.contact_days) >= THRESHOLD:
         values["median_days_to_contact"] = float(statistics.median(counts.contact_days))
     else:

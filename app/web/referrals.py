@@ -64,14 +64,13 @@ def my_referrals() -> Response:
 
 
 @blp.post("/my-referrals/<code>/reported-back")
-def reported_back():
+def reported_back(code: str):
     """The referrer heard back from the patient (their organisation's code, or a code
     made without signing in)."""
     check_csrf()
     db = get_session()
     account = session_account()
     own = own_organizations(account) if account is not None else set()
-    code = request.view_args["code"]
     referral = get_referral(db, code)
     update_referral(db, account, own, referral, dt.datetime.now(dt.UTC), reported_back=True)
     db.commit()
