@@ -99,7 +99,9 @@ class ReferralByCode(MethodView):
     @errors(blp, {404: "No referral with that code", 422: "Not a referral code"})
     def get(self, code):
         """A referral's status, for whoever holds its code"""
-        return jsonify(referral_body(get_referral(get_session(), code)))
+        response = jsonify(referral_body(get_referral(get_session(), code)))
+        response.headers["Cache-Control"] = "no-store"  # changes, and is the holder's only
+        return response
 
     @blp.arguments(ReferralPatchArgs)
     @blp.response(200, ReferralSchema)

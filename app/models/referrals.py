@@ -32,6 +32,7 @@ class Referral(Base):
 
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     batch: Mapped[str] = mapped_column(String(16), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # its place on the prescription
     service_id: Mapped[str] = mapped_column(
         String(36), ForeignKey("service.id", ondelete="CASCADE"), index=True
     )

@@ -61,9 +61,9 @@ def create_referrals(
     chosen = sorted({need.strip() for need in needs if need and need.strip()})
     batch = new_code(BATCH_LENGTH)
     referrals = [
-        Referral(code=new_code(), batch=batch, service_id=i, needs=chosen, status="new",
-                 referrer_organization_id=organization_id, created_at=now)
-        for i in ids
+        Referral(code=new_code(), batch=batch, position=n, service_id=i, needs=chosen,
+                 status="new", referrer_organization_id=organization_id, created_at=now)
+        for n, i in enumerate(ids)
     ]  # fmt: skip
     session.add_all(referrals)
     try:
@@ -124,8 +124,8 @@ def batch_referrals(session: Session, batch_text: str) -> list[Referral]:
     batch = normalise_code(batch_text, BATCH_LENGTH)
     if batch is None:
         return []
-    query = select(Referral).where(Referral.batch == batch).order_by(Referral.created_at)
-    return sorted(session.scalars(query), key=lambda r: (r.created_at, r.code))
+    query = select(Referral).where(Referral.batch == batch).order_by(Referral.position)
+    return list(session.scalars(query))
 
 
 def may_update(

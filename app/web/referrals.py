@@ -83,11 +83,14 @@ def reported_back(code: str):
 
 
 @blp.get("/uptake")
-def uptake() -> str:
+def uptake() -> Response:
     """Referrals, acknowledgements and outcomes per service, need and borough, with
     small numbers suppressed."""
     rows = uptake_rows(get_read_session())
-    return render_template("referrals/uptake.html", rows=rows, threshold=THRESHOLD)
+    html = render_template("referrals/uptake.html", rows=rows, threshold=THRESHOLD)
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-cache"  # a commissioner sees each new count
+    return response
 
 
 @blp.get("/uptake.csv")
@@ -102,4 +105,5 @@ def uptake_csv() -> Response:
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'inline; filename="uptake.csv"'
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-cache"
     return response

@@ -21,6 +21,7 @@ def upgrade() -> None:
         "referral",
         sa.Column("code", sa.String(16), nullable=False),
         sa.Column("batch", sa.String(16), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("service_id", sa.String(36), nullable=False),
         sa.Column("referrer_organization_id", sa.String(36), nullable=True),
         sa.Column("needs", sa.JSON(), nullable=False),
