@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.chunks import IN_LIST, chunks
 from app.models import MetadataEntry, new_id
 from app.models.referrals import Referral, ReferralTally
-from app.referrals.uptake import ACROSS, boroughs_of, contact_days
+from app.referrals.uptake import ACROSS, boroughs_of, days_between
 from app.services.freshness import months_before
 
 RETENTION_MONTHS = 12
@@ -27,16 +27,21 @@ def prune_referrals(session: Session, now: dt.datetime, months: int = RETENTION_
     """Fold every referral made before `months` ago into tallies and delete it; returns
     how many were pruned. Runs in the caller's transaction, so it is all or nothing."""
     cutoff = months_before(now, months)
-    old = list(session.scalars(select(Referral).where(Referral.created_at < cutoff)))
+    old = session.execute(
+        select(Referral.code, Referral.service_id, Referral.needs, Referral.status,
+               Referral.reason, Referral.created_at, Referral.contacted_at)
+        .where(Referral.created_at < cutoff)
+    ).all()  # fmt: skip
     if not old:
         return 0
     boroughs = boroughs_of(session, [r.service_id for r in old])
     tally: Counter[tuple] = Counter()
     for referral in old:
         borough = boroughs.get(referral.service_id, ACROSS)
+        days = days_between(referral.created_at, referral.contacted_at)
         for need in referral.needs or [None]:
             key = (f"{referral.created_at:%Y-%m}", referral.service_id, borough, need,
-                   referral.status, referral.reason, contact_days(referral))  # fmt: skip
+                   referral.status, referral.reason, days)  # fmt: skip
             tally[key] += 1
     rows = [
         {"id": new_id(), "month": month, "service_id": service_id, "borough": borough,
@@ -47,7 +52,10 @@ def prune_referrals(session: Session, now: dt.datetime, months: int = RETENTION_
         session.execute(insert(ReferralTally), chunk)
     codes = [r.code for r in old]
     for chunk in chunks(codes, IN_LIST):
-        session.execute(delete(Referral).where(Referral.code.in_(chunk)))
+        gone = delete(Referral).where(Referral.code.in_(chunk))
+        session.execute(gone, execution_options={"synchronize_session": False})
         history = (MetadataEntry.resource_type == "referral") & MetadataEntry.resource_id.in_(chunk)
-        session.execute(delete(MetadataEntry).where(history))
+        session.execute(delete(MetadataEntry).where(history),
+                        execution_options={"synchronize_session": False})  # fmt: skip
+    session.expire_all()  # rows loaded before are gone
     return len(codes)

@@ -106,6 +106,7 @@ def test_pruning_keeps_the_counts_and_drops_the_codes(client, session, sample):
     made = refer(session, HEATH_WALK, 6, "attended", needs=["activity:active"], when=old, days=3)
     refer(session, HEATH_WALK, 5, "contacted", needs=["activity:active"], days=1)
     session.commit()
+    old_codes = [r.code for r in made]
     before = [(r.need, r.values) for r in uptake_rows(session)]
     assert prune_referrals(session, NOW, months=12) == 6
     session.commit()
@@ -114,10 +115,10 @@ def test_pruning_keeps_the_counts_and_drops_the_codes(client, session, sample):
     assert [(r.need, r.values) for r in uptake_rows(session)] == before
     history = select(func.count()).where(
         MetadataEntry.resource_type == "referral",
-        MetadataEntry.resource_id.in_([r.code for r in made]),
+        MetadataEntry.resource_id.in_(old_codes),
     )
     assert session.scalar(history) == 0
-    assert client.get(f"/referrals/{made[0].code}").status_code == 404
+    assert client.get(f"/referrals/{old_codes[0]}").status_code == 404
 
 
 def test_prune_and_remind_run_from_the_command_line(runner, session, sample):
