@@ -20,6 +20,7 @@ from app.http import register_http
 from app.mail import init_mail
 from app.negotiation import prefers_html
 from app.ratelimit import RateLimitDocs, init_rate_limits
+from app.referrals import reminders  # noqa: F401  (registers the referral mails' renderer)
 from app.services import review_mail  # noqa: F401  (registers the review reminder's renderer)
 from app.web import account as web_account
 from app.web import moderation as web_moderation

@@ -79,6 +79,14 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "12",
         "Months without a confirmation or change before a listing's editors are reminded",
     ),
+    "SIGNPOST_REFERRAL_REMIND_DAYS": (
+        "5",
+        "Working days a referral may wait unacknowledged before its group's editors are reminded",
+    ),
+    "SIGNPOST_REFERRAL_RETENTION_MONTHS": (
+        "12",
+        "Months referrals are kept; older ones keep only their counts (signpost referrals prune)",
+    ),
 }
 
 API_SETTINGS: dict[str, Any] = {

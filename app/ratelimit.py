@@ -71,6 +71,9 @@ SEARCH_ENDPOINTS: dict[str, frozenset[str] | None] = {
     "suggest.Suggest": None,
     "root.Root": FILTERS,  # the search page's form uses the API's parameter names
     "web_account.claim_search": frozenset({"q"}),
+    # A referral's code is its only key: every look-up counts, so codes cannot be walked.
+    "referrals.ReferralByCode": None,
+    "referral_pages.my_referrals": frozenset({"code"}),
 }
 SIGN_IN_ENDPOINTS = frozenset({"web_account.sign_in", "accounts.Tokens"})
 SIGN_IN_PER_ACCOUNT = "5 per 15 minutes"  # one account from one address

@@ -5,6 +5,7 @@ from flask_smorest import Api
 from app.api import (
     health,
     organizations,
+    referrals,
     root,
     service_at_locations,
     services,
@@ -32,3 +33,4 @@ def register_api(api: Api) -> None:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     register_write_api(api)  # writes, claims, moderation, accounts (after the reads)
+    api.register_blueprint(referrals.blp)  # an extension: HSDS has no referral object

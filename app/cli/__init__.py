@@ -21,6 +21,7 @@ from app.cli.dedupe import COMMANDS as DEDUPE_COMMANDS
 from app.cli.export import run_export
 from app.cli.geo import areas, postcodes
 from app.cli.mail import COMMANDS as MAIL_COMMANDS
+from app.cli.referrals import referrals
 from app.cli.webhooks import COMMANDS as WEBHOOK_COMMANDS
 from app.db import begin_writing, get_db
 from app.errors import first_line
@@ -132,6 +133,7 @@ def ensure_reference_data() -> None:
 
 cli.add_command(areas)
 cli.add_command(postcodes)
+cli.add_command(referrals)
 for _command in ACCOUNT_COMMANDS + DEDUPE_COMMANDS + MAIL_COMMANDS + WEBHOOK_COMMANDS:
     cli.add_command(_command)
 

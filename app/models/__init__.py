@@ -1,7 +1,7 @@
 """SQLAlchemy 2 models: the HSDS 3.0 tables (names and fields as in the HSDS schemas),
 plus provenance (source, source_record) and reference geography (postcode, area)."""
 
-from app.models import accounts, mail, review, webhooks  # noqa: F401  (accounts and moderation; mail; review; webhooks)
+from app.models import accounts, mail, referrals, review, webhooks  # noqa: F401  (not HSDS)
 from app.models.base import Base, new_id
 from app.models.contact import Contact, Language, Phone, Schedule
 from app.models.dedupe import (

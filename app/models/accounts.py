@@ -1,6 +1,7 @@
 """Not HSDS: who may change the directory, and the record of what they asked to change.
 
-An `Account` is a person (admin, moderator or organisation editor); `AccountOrganization`
+An `Account` is a person (admin, moderator, organisation editor, or referrer: a
+link worker, practice or PCN making referrals for its organisation); `AccountOrganization`
 links an editor to the organisations they keep current. `ApiToken` holds only the
 sha256 of a machine client's token. `ChangeRequest` is the moderation queue: edits
 waiting for a moderator, claims, problem reports and import conflicts. `FieldLock`
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UTCDateTime, id_column, text
 
-ROLES = ("admin", "moderator", "editor")
+ROLES = ("admin", "moderator", "editor", "referrer")
 TOKEN_SCOPES = ("read", "write")
 CHANGE_KINDS = ("edit", "claim", "report", "import_conflict")
 CHANGE_STATUSES = ("pending", "approved", "rejected", "superseded")

@@ -2,7 +2,9 @@
 
 - admin: everything, including managing accounts and roles;
 - moderator: change any listing, decide the moderation queue, mark editors trusted;
-- editor: change only what their own organisations own (see app.resources).
+- editor: change only what their own organisations own (see app.resources);
+- referrer: a link worker, practice or PCN: makes referrals for its organisation and
+  sees their outcomes (app.referrals), changes no listing.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ def may_edit(account: Account, owner_ids: set[str | None], own: set[str]) -> boo
     """Staff may edit anything; an editor only what is wholly owned by their organisations."""
     if is_staff(account):
         return True
+    if account.role == "referrer":
+        return False
     return bool(owner_ids) and None not in owner_ids and owner_ids <= own
 
 

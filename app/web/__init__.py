@@ -4,9 +4,9 @@ borough overview."""
 
 from flask import Flask
 
-from app.web import boroughs, prescription, review_links, services
+from app.web import boroughs, prescription, referrals, review_links, services
 
-BLUEPRINTS = [services.blp, prescription.blp, boroughs.blp, review_links.blp]
+BLUEPRINTS = [services.blp, prescription.blp, boroughs.blp, review_links.blp, referrals.blp]
 
 
 def register_web(app: Flask) -> None:

@@ -1,8 +1,9 @@
 """Pages for the groups who keep their own listings, under /account/.
 
 Sign in and out, "my organisation" (its services, each with Edit and "Still running"
-buttons), editing a service, confirming it is current, and asking to manage an
-organisation. Signed in by the session cookie (HttpOnly, SameSite=Lax, Secure unless
+buttons, and the referrals to them, each acknowledged and closed here; a code a person
+brings is found by typing it), editing a service, confirming it is current, and asking to
+manage an organisation. Signed in by the session cookie (HttpOnly, SameSite=Lax, Secure unless
 SIGNPOST_SECURE_COOKIES is false); every form carries a CSRF token that is checked.
 """
 
@@ -41,6 +42,9 @@ from app.auth.setup import flag
 from app.db import get_session
 from app.errors import NotFound, SignpostError, Unauthorized
 from app.models import MergedAlias, Organization, Service
+from app.models.referrals import DECLINE_REASONS, OUTCOMES
+from app.referrals.codes import display_code
+from app.referrals.referrals import get_referral, incoming_referrals, may_update, update_referral
 from app.resources import row_values
 from app.services.claims import find_organizations, request_claim
 from app.services.editing import submit_change
@@ -166,6 +170,11 @@ def home():
         }
         for r in mine.items
     ]
+    own = {organization.id for organization in organizations}
+    referrals = incoming_referrals(db, own) if account.role != "referrer" else []
+    names = {
+        item["service"].id: item["service"].name for items in listings.values() for item in items
+    }
     return render_template(
         "account/home.html",
         account=account,
@@ -174,6 +183,9 @@ def home():
         requests=[] if staff else waiting,
         queue_size=mine.total if staff else 0,
         staff=staff,
+        referrals=referrals,
+        service_names=names,
+        **REFERRAL_CHOICES,
     )
 
 
@@ -184,6 +196,46 @@ def _merged_away(db: Session, service_ids: list[str]) -> set[str]:
         MergedAlias.kind == "service", MergedAlias.old_id.in_(service_ids)
     )
     return set(db.scalars(query)) if service_ids else set()
+
+
+REFERRAL_CHOICES = {
+    "steps": ("contacted", *OUTCOMES),
+    "decline_reasons": DECLINE_REASONS,
+    "display_code": display_code,
+}
+
+
+@blp.get("/referrals")
+@signed_in
+def find_referral():
+    """A person arrived with a code: the referral, if it is to one of your listings."""
+    db, account = get_session(), g.account
+    referral = get_referral(db, request.args.get("code", ""))
+    if not may_update(db, account, own_organizations(account), referral):
+        raise NotFound("There is no referral with that code to your listings.")
+    service = db.get(Service, referral.service_id)
+    return render_template(
+        "account/referral.html", referral=referral, service=service, **REFERRAL_CHOICES
+    )
+
+
+@blp.post("/referrals/<code>")
+@signed_in
+def set_referral_status(code: str):
+    """Contacted, then how it went (declined with a reason)."""
+    db, account = get_session(), g.account
+    referral = get_referral(db, code)
+    if not may_update(db, account, own_organizations(account), referral):
+        raise NotFound("There is no referral with that code to your listings.")
+    status = request.form.get("status") or ""
+    reason = request.form.get("reason") or None if status == "declined" else None
+    update_referral(
+        db, account, own_organizations(account), referral, dt.datetime.now(dt.UTC),
+        status=status, reason=reason,
+    )  # fmt: skip
+    db.commit()
+    flash(f"Referral {display_code(referral.code)}: {status.replace('_', ' ')}.", "info")
+    return redirect(url_for("web_account.home"))
 
 
 def editable_service(service_id: str) -> Service:

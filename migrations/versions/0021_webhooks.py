@@ -2,7 +2,7 @@
 Issue #21, item 9.
 
 Revision ID: 0021_webhooks
-Revises: 0018_typed_ids
+Revises: 0020_referrals
 Create Date: 2026-12-07 23:20:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_webhooks"
-down_revision = "0018_typed_ids"
+down_revision = "0020_referrals"
 branch_labels = None
 depends_on = None
 

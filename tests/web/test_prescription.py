@@ -23,8 +23,11 @@ def test_a_prescription_of_two_activities(client, directory):
     share = re.search(r'id="share-link" value="([^"]+)"', body).group(1)
     assert share == f"http://localhost/prescription?ids={KNIT_AND_NATTER},{HAMPSTEAD_WALK}"
     assert 'media="print"' not in body  # print rules live in the stylesheet
-    assert 'id="notes"' in body and "never sent or saved" in body
-    assert "<form" not in body.split("<main")[1]  # nothing on the page is sent anywhere
+    assert 'id="notes"' in body and "not saved" in body
+    # What is typed for the patient goes only in POST bodies to this page (never in a
+    # URL, so never in an access log); tests/referrals/test_privacy.py: never kept.
+    forms = re.findall(r'<form method="([a-z]+)" action="([^"]+)"', body.split("<main")[1])
+    assert forms == [("post", "/prescription"), ("post", "/prescription/codes")]
 
 
 def test_repeated_ids_and_any_spelling_work(client, directory):
