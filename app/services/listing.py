@@ -66,9 +66,12 @@ class Listing:
             return
         assert self.ids is not None
         result = self.session.execute(self.ids.execution_options(yield_per=chunk))
-        for ids in result.scalars().partitions():
-            yield self.load(list(ids))
-            self.session.expunge_all()
+        try:
+            for ids in result.scalars().partitions():
+                yield self.load(list(ids))
+                self.session.expunge_all()
+        finally:
+            result.close()  # the server-side cursor, also when the client goes away
 
     def _page_of_hits(self, page: int, per_page: int) -> Page:
         """One page of place-search hits, each object given its `distance` and `area_wide`."""

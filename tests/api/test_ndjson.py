@@ -63,6 +63,25 @@ def test_the_stream_lists_what_the_pages_list(client, sample, monkeypatch, url, 
     assert streamed, f"{url} lists nothing in the sample: the comparison proves little"
 
 
+def test_the_first_lines_leave_before_the_rest_is_read(client, sample, monkeypatch):
+    """Nothing on the way (after_request hooks, logging) reads the stream whole."""
+    produced = []
+    stream = Listing.stream
+
+    def counted(self, chunk=None):
+        for items in stream(self, chunk):
+            produced.append(len(items))
+            yield items
+
+    monkeypatch.setattr(Listing, "stream", counted)
+    monkeypatch.setattr(listing, "STREAM_CHUNK", 1)
+    response = client.get("/services?format=ndjson", buffered=False)
+    first = next(iter(response.response))
+    assert json.loads(first)["name"]
+    assert len(produced) == 1
+    response.close()
+
+
 def test_filters_narrow_the_stream(client, sample):
     everything = lines_of(client.get("/services?format=ndjson"))
     lonely = lines_of(client.get("/services?format=ndjson&taxonomy_term=need:loneliness"))
