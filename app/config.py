@@ -23,8 +23,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "SIGNPOST_PUBLIC_URL": ("", "Base URL the API is reached at, for links in responses"),
     "SIGNPOST_PROFILE_URL": (
-        "https://openreferraluk.org/",
-        "HSDS profile URL announced at GET /",
+        "https://github.com/OpenReferralUK/uk-profile",
+        "HSDS profile URL announced at GET / (the ORUK profile itself)",
     ),
     "SIGNPOST_DATA_LICENCE": (
         "OGL-UK-3.0",

@@ -30,7 +30,7 @@ class Organizations(MethodView):
         return listing_response(listing, schema, args)
 
 
-@blp.route("/<organization_id>")
+@blp.route("/<id:organization_id>")
 class OrganizationById(MethodView):
     @blp.arguments(OrganizationArgs, location="query")
     @blp.response(200, OrganizationFullSchema)

@@ -40,7 +40,7 @@ class ServiceAtLocations(MethodView):
         return listing_response(listing, schema, args)
 
 
-@blp.route("/<sal_id>")
+@blp.route("/<id:sal_id>")
 class ServiceAtLocationById(MethodView):
     @blp.response(200, ServiceAtLocationFullSchema)
     @errors(blp, {404: "No service_at_location with that id", 422: "The id is not a UUID"})

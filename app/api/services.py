@@ -83,7 +83,7 @@ class Services(MethodView):
         return listing_response(listing, LIST_SCHEMAS[form], args)
 
 
-@blp.route("/<service_id>")
+@blp.route("/<id:service_id>")
 class ServiceById(MethodView):
     @blp.response(200, ServiceSchema, headers=CONDITIONAL_HEADERS)
     @blp.alt_response(301, description="Merged into another service: Location is its URL")
@@ -112,7 +112,7 @@ def merged_redirect(service_id: str):
     return redirect(location, code=301)
 
 
-@blp.route("/<service_id>/provenance")
+@blp.route("/<id:service_id>/provenance")
 class ServiceProvenance(MethodView):
     @blp.response(200, ProvenanceSchema)
     @errors(blp, {404: "No service with that id", 422: "The id is not a UUID"})

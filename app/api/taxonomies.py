@@ -23,7 +23,7 @@ class Taxonomies(MethodView):
         return listing_response(listing, TaxonomySchema(), args)
 
 
-@blp.route("/<taxonomy_id>")
+@blp.route("/<id:taxonomy_id>")
 class TaxonomyById(MethodView):
     @blp.response(200, TaxonomySchema)
     @errors(blp, {404: "No taxonomy with that id", 422: "The id is not a UUID"})

@@ -31,7 +31,7 @@ class TaxonomyTerms(MethodView):
         return listing_response(listing, TaxonomyTermSchema(), args)
 
 
-@blp.route("/<term_id>")
+@blp.route("/<id:term_id>")
 class TaxonomyTermById(MethodView):
     @blp.response(200, TaxonomyTermSchema)
     @errors(blp, {404: "No taxonomy term with that id", 422: "The id is not a UUID"})
