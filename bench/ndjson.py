@@ -88,9 +88,10 @@ def stream(port: int, path: str) -> tuple[int, int]:
     return lines, size
 
 
-def measure(url: str, port: int) -> None:
+def measure(url: str, port: int, names: list[str]) -> None:
     print(f"{'stream':<22}{'rows':>8}{'MB':>8}{'s':>7}{'rows/s':>8}{'RSS MB':>8}{'+peak MB':>9}")
-    for name, path in STREAMS.items():
+    for name in names:
+        path = STREAMS[name]
         server = serve(url, port)
         try:
             pid = worker_pid(server.pid)
@@ -114,13 +115,14 @@ def main() -> None:
     parser.add_argument("--services", type=int, action="append", help="default: 20000, 100000")
     parser.add_argument("--database", help="SQLAlchemy URL (default: a SQLite temp file)")
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--stream", action="append", choices=STREAMS, help="default: all")
     args = parser.parse_args()
     for count in args.services or [20_000, 100_000]:
         with tempfile.TemporaryDirectory() as scratch:
             url = args.database or f"sqlite:///{Path(scratch) / 'bench.db'}"
             print(f"\n{count} services")
             build(url, count)
-            measure(url, args.port)
+            measure(url, args.port, args.stream or list(STREAMS))
 
 
 if __name__ == "__main__":
