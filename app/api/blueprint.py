@@ -46,7 +46,8 @@ class Blueprint(flask_smorest.Blueprint):
 
             @functools.wraps(parsed)
             def checked(*args: Any, **kwargs: Any) -> Any:
-                if not isinstance(request.get_json(silent=True), dict):
+                # Malformed JSON is webargs' 400; a non-object, marshmallow's 422.
+                if not (request.is_json and request.get_data(cache=True)):
                     raise Unprocessable(
                         "A JSON object is required as the request body "
                         "(Content-Type: application/json).",
