@@ -11,6 +11,7 @@ from flask_smorest import Api
 from marshmallow import Schema
 
 from app.api import dumps, register_api
+from app.api.blueprint import IdConverter
 from app.api.common_errors import CommonErrorsPlugin
 from app.auth.setup import init_auth
 from app.config import load_config
@@ -53,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         },
     )
     plugin.converter.add_attribute_function(any_of_property)
+    app.url_map.converters["id"] = IdConverter  # before any route names it
     register_api(api)
     app.register_blueprint(dumps.blp)
     register_web(app)

@@ -27,8 +27,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "Let webhooks post to private or loopback addresses, and over plain http (tests)",
     ),
     "SIGNPOST_PROFILE_URL": (
-        "https://openreferraluk.org/",
-        "HSDS profile URL announced at GET /",
+        "https://github.com/OpenReferralUK/uk-profile",
+        "HSDS profile URL announced at GET / (the ORUK profile itself)",
     ),
     "SIGNPOST_DATA_LICENCE": (
         "OGL-UK-3.0",

@@ -65,6 +65,12 @@ class Unprocessable(SignpostError):
     code = 422
 
 
+class PreconditionFailed(SignpostError):
+    """If-Match named a version that is not the current one (someone changed it since)."""
+
+    code = 412
+
+
 def error_response(code: int, message: str, errors: dict[str, Any] | None = None):
     body = {
         "code": code,

@@ -91,7 +91,11 @@ def log_request(response: Response) -> Response:
                 "method": request.method,
                 "endpoint": request.url_rule.rule if request.url_rule else None,
                 "status": response.status_code,
-                "bytes": response.calculate_content_length(),
+                # A stream's length is unknown until it has been sent: asking would
+                # read it whole into memory (format=ndjson).
+                "bytes": response.content_length
+                if response.is_streamed
+                else response.calculate_content_length(),
                 "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
             }
         )

@@ -9,9 +9,9 @@ of every response (and of openapi.yaml); tests/api/test_compiled_dump.py holds t
 dumps equal for every response schema over the sample directory.
 
 Only what the response schemas use is understood: String, Integer, Float, Boolean,
-DateTime, Nested and List fields, and HSDSSchema's `drop_nulls`. A schema using anything
-else (another field type, a hook, a default, a data_key) is dumped by marshmallow itself:
-never a different result.
+DateTime, Nested and List fields, and HSDSSchema's `drop_nulls` (nulls and empty lists).
+A schema using anything else (another field type, a hook, a default, a data_key) is
+dumped by marshmallow itself: never a different result.
 """
 
 from __future__ import annotations
@@ -81,7 +81,10 @@ def _compile(schema: Schema) -> Dump:
                 if not drop_nulls:
                     out[key] = None
                 continue
-            out[key] = convert(value) if convert is not None else value
+            value = convert(value) if convert is not None else value
+            if drop_nulls and type(value) is list and not value:
+                continue
+            out[key] = value
         return out
 
     return dump_one

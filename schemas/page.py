@@ -42,12 +42,14 @@ class PageArgs(Schema):
 
 class SearchPageArgs(PageArgs):
     search = fields.String(validate=validate.Length(max=200))
-    # HSDS's `format`: json, the only one offered (ndjson streaming is not; /dumps/ has
-    # everything at once). Accepted so that a client sending format=json is not refused
-    # as sending an unknown parameter.
+    # HSDS's `format`: json (one page in the envelope) or ndjson (every result, no paging).
     format = fields.String(
-        validate=validate.OneOf(["json"], error="Only json is offered (see /dumps/ for all)."),
-        metadata={"description": "HSDS: the answer's format; json only."},
+        validate=validate.OneOf(["json", "ndjson"]),
+        metadata={
+            "description": "HSDS: `json` (default) answers one page in the envelope; `ndjson` "
+            "streams every result without pagination (application/x-ndjson, one object a "
+            "line, all filters applied, `page`/`per_page` ignored)."
+        },
     )
 
 

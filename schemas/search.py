@@ -106,7 +106,12 @@ class LinkWorkerArgs(Schema):
         load_default=False,
         metadata=doc("true: only free services (false: no cost filter)."),
     )
-    open_on = Weekday(metadata=doc("Runs on this weekday (monday ... sunday)."))
+    # OneOf checks the loaded (full lower-case) name, so it documents the enum without
+    # refusing "Tue" or "MO".
+    open_on = Weekday(
+        validate=validate.OneOf(WEEKDAYS),
+        metadata=doc("Runs on this weekday (monday ... sunday; any case, or a 2+ letter prefix)."),
+    )
     open_at = fields.String(
         validate=validate.Regexp(
             r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Must be a time of day as HH:MM."

@@ -80,7 +80,8 @@ def url_field() -> fields.URL:
 
 
 class WriteSchema(HSDSSchema):
-    """Base of the write schemas: ignores read-only members, turns "" into no value."""
+    """Base of the write schemas: ignores read-only members, turns "" into no value
+    (but not in a UUID field)."""
 
     IGNORED: frozenset[str] = frozenset()
 
@@ -98,7 +99,10 @@ class WriteSchema(HSDSSchema):
             if isinstance(value, str):
                 value = value.strip()
                 field = self.fields.get(name)
-                if value == "" and field is not None and field.allow_none:
+                # "" is no value, except where a UUID is declared: there it is a
+                # malformed id (a 422), not a way to clear the link.
+                uuid_typed = field is not None and is_uuid in field.validators
+                if value == "" and field is not None and field.allow_none and not uuid_typed:
                     value = None
             tidied[name] = value
         return tidied

@@ -13,6 +13,7 @@ from app.api import (
     taxonomies,
     taxonomy_terms,
 )
+from app.api.blueprint import IdConverter, id_parameter_schema
 from app.api.locations import blp as locations_blp
 from app.api.write import register_write_api
 
@@ -30,6 +31,7 @@ BLUEPRINTS = [
 
 
 def register_api(api: Api) -> None:
+    api.register_converter(IdConverter, id_parameter_schema)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     register_write_api(api)  # writes, claims, moderation, accounts (after the reads)

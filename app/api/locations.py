@@ -11,7 +11,7 @@ from schemas.location import LocationSchema
 blp = Blueprint("locations", __name__, url_prefix="/locations", description="Locations")
 
 
-@blp.route("/<location_id>")
+@blp.route("/<id:location_id>")
 class LocationById(MethodView):
     @blp.response(200, LocationSchema)
     @errors(blp, {404: "No location with that id", 422: "The id is not a UUID"})

@@ -3,9 +3,9 @@
 from flask.views import MethodView
 
 from app.api.blueprint import Blueprint
-from app.api.responses import errors, object_response, page_response, require_uuid
+from app.api.responses import errors, listing_response, object_response, require_uuid
 from app.db import get_read_session
-from app.services.organizations import get_organization, list_organizations
+from app.services.organizations import get_organization, organization_listing
 from schemas.organization import (
     OrganizationDetailSchema,
     OrganizationFullSchema,
@@ -25,14 +25,12 @@ class Organizations(MethodView):
     def get(self, args):
         """A page of organizations"""
         full = args["full"] or args["full_service"]
-        page = list_organizations(
-            get_read_session(), args.get("search"), args["page"], args["per_page"], full=full
-        )
+        listing = organization_listing(get_read_session(), args.get("search"), full=full)
         schema = OrganizationDetailSchema() if full else OrganizationSchema()
-        return page_response(page, schema)
+        return listing_response(listing, schema, args)
 
 
-@blp.route("/<organization_id>")
+@blp.route("/<id:organization_id>")
 class OrganizationById(MethodView):
     @blp.arguments(OrganizationArgs, location="query")
     @blp.response(200, OrganizationFullSchema)

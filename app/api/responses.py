@@ -7,11 +7,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, json, jsonify, request, stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import Schema
 
 from app.errors import Unprocessable
+from app.services.listing import Listing
 from app.services.paging import Page
 from schemas.compiled import dumper
 from schemas.page import ErrorSchema
@@ -20,6 +21,20 @@ from schemas.page import ErrorSchema
 def page_response(page: Page, schema: Schema) -> Response:
     """The HSDS page envelope around the page's items, dumped as `schema` says."""
     return jsonify(page.envelope(dumper(schema)(page.items, many=True)))
+
+
+def listing_response(listing: Listing, schema: Schema, args: dict[str, Any]) -> Response:
+    """The page the query asks for in the HSDS envelope, or with `format=ndjson` every
+    listed object, one JSON object a line, streamed a chunk at a time (constant memory)."""
+    if args.get("format") != "ndjson":
+        return page_response(listing.page(args["page"], args["per_page"]), schema)
+    dump = dumper(schema)
+
+    def lines() -> Any:
+        for chunk in listing.stream():
+            yield "".join(json.dumps(item) + "\n" for item in dump(chunk, many=True))
+
+    return Response(stream_with_context(lines()), mimetype="application/x-ndjson")
 
 
 def object_response(obj: Any, schema: Schema) -> Response:

@@ -3,10 +3,10 @@
 from flask.views import MethodView
 
 from app.api.blueprint import Blueprint
-from app.api.responses import errors, object_response, page_response, require_uuid
+from app.api.responses import errors, listing_response, object_response, require_uuid
 from app.api.services import filters_from
 from app.db import get_read_session
-from app.services.services import get_service_at_location, list_service_at_locations
+from app.services.services import get_service_at_location, service_at_location_listing
 from schemas.page import ServiceAtLocationListArgs, page_of
 from schemas.service import ServiceAtLocationFullSchema, ServiceAtLocationListSchema
 
@@ -35,14 +35,12 @@ class ServiceAtLocations(MethodView):
         place (`area_wide: true`). Without `proximity`, the venues of those services.
         """
         full = args["full"]
-        page = list_service_at_locations(
-            get_read_session(), filters_from(args), args["page"], args["per_page"], full=full
-        )
+        listing = service_at_location_listing(get_read_session(), filters_from(args), full=full)
         schema = ServiceAtLocationFullSchema() if full else ServiceAtLocationListSchema()
-        return page_response(page, schema)
+        return listing_response(listing, schema, args)
 
 
-@blp.route("/<sal_id>")
+@blp.route("/<id:sal_id>")
 class ServiceAtLocationById(MethodView):
     @blp.response(200, ServiceAtLocationFullSchema)
     @errors(blp, {404: "No service_at_location with that id", 422: "The id is not a UUID"})

@@ -8,14 +8,14 @@ from app.api.responses import (
     CONDITIONAL_HEADERS,
     conditional_response,
     errors,
+    listing_response,
     object_response,
     optional_str,
-    page_response,
     require_uuid,
 )
 from app.db import get_read_session
 from app.dedupe.review import alias_of, service_provenance
-from app.services.services import ServiceFilters, get_service, list_services
+from app.services.services import ServiceFilters, get_service, service_listing
 from schemas.dedupe import ProvenanceSchema
 from schemas.page import ServiceListArgs, page_of
 from schemas.service import ServiceListSchema, ServiceMinimalSchema, ServiceSchema
@@ -79,17 +79,11 @@ class Services(MethodView):
         services whose service area covers the place.
         """
         form = "full" if args["full"] else "minimal" if args["minimal"] else "list"
-        page = list_services(
-            get_read_session(),
-            filters_from(args),
-            args["page"],
-            args["per_page"],
-            full=form == "full",
-        )
-        return page_response(page, LIST_SCHEMAS[form])
+        listing = service_listing(get_read_session(), filters_from(args), full=form == "full")
+        return listing_response(listing, LIST_SCHEMAS[form], args)
 
 
-@blp.route("/<service_id>")
+@blp.route("/<id:service_id>")
 class ServiceById(MethodView):
     @blp.response(200, ServiceSchema, headers=CONDITIONAL_HEADERS)
     @blp.alt_response(301, description="Merged into another service: Location is its URL")
@@ -118,7 +112,7 @@ def merged_redirect(service_id: str):
     return redirect(location, code=301)
 
 
-@blp.route("/<service_id>/provenance")
+@blp.route("/<id:service_id>/provenance")
 class ServiceProvenance(MethodView):
     @blp.response(200, ProvenanceSchema)
     @errors(blp, {404: "No service with that id", 422: "The id is not a UUID"})

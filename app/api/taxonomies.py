@@ -3,9 +3,9 @@
 from flask.views import MethodView
 
 from app.api.blueprint import Blueprint
-from app.api.responses import errors, object_response, page_response, require_uuid
+from app.api.responses import errors, listing_response, object_response, require_uuid
 from app.db import get_read_session
-from app.services.taxonomies import get_taxonomy, list_taxonomies
+from app.services.taxonomies import get_taxonomy, taxonomy_listing
 from schemas.page import SearchPageArgs, page_of
 from schemas.taxonomy import TaxonomySchema
 
@@ -19,13 +19,11 @@ class Taxonomies(MethodView):
     @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """A page of taxonomies"""
-        page = list_taxonomies(
-            get_read_session(), args.get("search"), args["page"], args["per_page"]
-        )
-        return page_response(page, TaxonomySchema())
+        listing = taxonomy_listing(get_read_session(), args.get("search"))
+        return listing_response(listing, TaxonomySchema(), args)
 
 
-@blp.route("/<taxonomy_id>")
+@blp.route("/<id:taxonomy_id>")
 class TaxonomyById(MethodView):
     @blp.response(200, TaxonomySchema)
     @errors(blp, {404: "No taxonomy with that id", 422: "The id is not a UUID"})

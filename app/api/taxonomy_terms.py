@@ -3,9 +3,9 @@
 from flask.views import MethodView
 
 from app.api.blueprint import Blueprint
-from app.api.responses import errors, object_response, optional_str, page_response, require_uuid
+from app.api.responses import errors, listing_response, object_response, optional_str, require_uuid
 from app.db import get_read_session
-from app.services.taxonomies import get_taxonomy_term, list_taxonomy_terms
+from app.services.taxonomies import get_taxonomy_term, taxonomy_term_listing
 from schemas.page import TaxonomyTermListArgs, page_of
 from schemas.taxonomy import TaxonomyTermSchema
 
@@ -21,19 +21,17 @@ class TaxonomyTerms(MethodView):
     @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """A page of taxonomy terms (top_only: no parent; parent_id: children of one term)"""
-        page = list_taxonomy_terms(
+        listing = taxonomy_term_listing(
             get_read_session(),
             args.get("search"),
-            args["page"],
-            args["per_page"],
             taxonomy_id=optional_str(args.get("taxonomy_id")),
             parent_id=optional_str(args.get("parent_id")),
             top_only=args["top_only"],
         )
-        return page_response(page, TaxonomyTermSchema())
+        return listing_response(listing, TaxonomyTermSchema(), args)
 
 
-@blp.route("/<term_id>")
+@blp.route("/<id:term_id>")
 class TaxonomyTermById(MethodView):
     @blp.response(200, TaxonomyTermSchema)
     @errors(blp, {404: "No taxonomy term with that id", 422: "The id is not a UUID"})

@@ -62,7 +62,7 @@ class Webhooks(MethodView):
         return subscriptions_of(get_session(), g.token_id)
 
 
-@blp.route("/webhooks/<webhook_id>")
+@blp.route("/webhooks/<id:webhook_id>")
 class WebhookById(MethodView):
     @blp.response(204)
     @errors(blp, {401: "No valid API token", 404: WEBHOOK_404, 422: "The id is not a UUID"})
@@ -75,7 +75,7 @@ class WebhookById(MethodView):
         db.commit()
 
 
-@blp.route("/webhooks/<webhook_id>/deliveries")
+@blp.route("/webhooks/<id:webhook_id>/deliveries")
 class WebhookDeliveries(MethodView):
     @blp.response(200, WebhookDeliverySchema(many=True))
     @errors(blp, {401: "No valid API token", 404: WEBHOOK_404, 422: "The id is not a UUID"})

@@ -21,6 +21,7 @@ from flask.views import MethodView
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api.blueprint import Blueprint
+from app.api.preconditions import IF_MATCH_PARAMETER, check_if_match, tag_write_answer
 from app.api.responses import require_uuid
 from app.auth.current import api_account, own_organizations
 from app.db import get_session
@@ -51,6 +52,9 @@ def authenticate() -> None:
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
     g.writer = api_account("write")
+
+
+blp.after_request(tag_write_answer)
 
 
 def moderation_mode() -> str:
@@ -106,6 +110,7 @@ def register(resource: str) -> None:
     id_name = PATH_IDS.get(resource, f"{resource}_id")
     queued = blp.alt_response(202, response=QUEUED)
     security = blp.doc(security=SECURITY)
+    if_match = blp.doc(parameters=[IF_MATCH_PARAMETER])
 
     def post(self, data):
         new = data.pop("id", None) or new_id()
@@ -114,15 +119,19 @@ def register(resource: str) -> None:
     def put(self, data, **path):
         object_id = require_uuid(path[id_name])
         body_id(data, object_id)
+        check_if_match(resource, object_id)
         return write(resource, "update", object_id, replacement(resource, data))
 
     def patch_(self, data, **path):
         object_id = require_uuid(path[id_name])
         body_id(data, object_id)
+        check_if_match(resource, object_id)
         return write(resource, "update", object_id, data)
 
     def delete(self, **path):
-        result = write(resource, "delete", require_uuid(path[id_name]), {})
+        object_id = require_uuid(path[id_name])
+        check_if_match(resource, object_id)
+        result = write(resource, "delete", object_id, {})
         return result if isinstance(result, Response) else None  # 202 queued, else 204
 
     article = "an" if resource[0] in "aeiou" else "a"
@@ -152,8 +161,9 @@ def register(resource: str) -> None:
                 blp.arguments(schema),
                 blp.response(200, schema),
                 queued,
-                *error_responses(401, 403, 404, 422),
+                *error_responses(401, 403, 404, 412, 422),
                 security,
+                if_match,
             ),
             "patch": documented(
                 patch_,
@@ -161,21 +171,23 @@ def register(resource: str) -> None:
                 blp.arguments(patch),
                 blp.response(200, schema),
                 queued,
-                *error_responses(401, 403, 404, 422),
+                *error_responses(401, 403, 404, 412, 422),
                 security,
+                if_match,
             ),
             "delete": documented(
                 delete,
                 f"Delete {article} {resource}: {gone}",
                 blp.response(204),
                 queued,
-                *error_responses(401, 403, 404, 409, 422),
+                *error_responses(401, 403, 404, 409, 412, 422),
                 security,
+                if_match,
             ),
         },
     )
     blp.route(f"/{info.collection}")(collection)
-    blp.route(f"/{info.collection}/<{id_name}>")(item)
+    blp.route(f"/{info.collection}/<id:{id_name}>")(item)
 
 
 for _resource in RESOURCES:

@@ -48,7 +48,7 @@ class Me(MethodView):
         return jsonify(account_body(api_account("read")))
 
 
-@blp.route("/accounts/<account_id>")
+@blp.route("/accounts/<id:account_id>")
 class AccountById(MethodView):
     @blp.arguments(AccountPatchArgs)
     @blp.response(200, AccountSchema)
@@ -89,7 +89,7 @@ class Tokens(MethodView):
         return list_tokens(get_session(), api_account("read"))
 
 
-@blp.route("/tokens/<token_id>")
+@blp.route("/tokens/<id:token_id>")
 class TokenById(MethodView):
     @blp.response(204)
     @errors(

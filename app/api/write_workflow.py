@@ -57,7 +57,7 @@ def created(body: dict, status: int = 201):
     return response
 
 
-@blp.route("/services/<service_id>/history")
+@blp.route("/services/<id:service_id>/history")
 class ServiceHistory(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(MetadataSchema, "MetadataPage"))
@@ -70,7 +70,7 @@ class ServiceHistory(MethodView):
         return page_response(page, MetadataSchema())
 
 
-@blp.route("/services/<service_id>/confirm")
+@blp.route("/services/<id:service_id>/confirm")
 class ServiceConfirm(MethodView):
     @blp.response(200, ServiceWriteSchema)
     @errors(
@@ -90,7 +90,7 @@ class ServiceConfirm(MethodView):
         return service
 
 
-@blp.route("/services/<service_id>/reports")
+@blp.route("/services/<id:service_id>/reports")
 class ServiceReports(MethodView):
     @blp.arguments(ReportArgs)
     @blp.response(202, ChangeRequestSchema)
@@ -117,9 +117,9 @@ class ServiceReports(MethodView):
         return request
 
 
-@blp.route("/organizations/<organization_id>/claims")
+@blp.route("/organizations/<id:organization_id>/claims")
 class OrganizationClaims(MethodView):
-    @blp.arguments(ClaimArgs)
+    @blp.arguments(ClaimArgs, required=False)
     @blp.response(201, ChangeRequestSchema)
     @errors(
         blp,
@@ -142,7 +142,7 @@ class OrganizationClaims(MethodView):
         return claim
 
 
-@blp.route("/organizations/<organization_id>/contacts")
+@blp.route("/organizations/<id:organization_id>/contacts")
 class OrganizationContacts(MethodView):
     @blp.response(200, PrivateContactListSchema)
     @errors(
@@ -182,7 +182,7 @@ class ChangeRequests(MethodView):
         return page_response(page, ChangeRequestSchema())
 
 
-@blp.route("/change_requests/<request_id>")
+@blp.route("/change_requests/<id:request_id>")
 class ChangeRequestById(MethodView):
     @blp.response(200, ChangeRequestDetailSchema)
     @errors(
@@ -208,9 +208,9 @@ def decide(request_id: str, decision, reason: str | None):
     return request
 
 
-@blp.route("/change_requests/<request_id>/approve")
+@blp.route("/change_requests/<id:request_id>/approve")
 class ChangeRequestApprove(MethodView):
-    @blp.arguments(DecisionArgs)
+    @blp.arguments(DecisionArgs, required=False)
     @blp.response(200, ChangeRequestSchema)
     @errors(
         blp,
@@ -226,9 +226,9 @@ class ChangeRequestApprove(MethodView):
         return decide(request_id, approve, args.get("reason"))
 
 
-@blp.route("/change_requests/<request_id>/reject")
+@blp.route("/change_requests/<id:request_id>/reject")
 class ChangeRequestReject(MethodView):
-    @blp.arguments(DecisionArgs)
+    @blp.arguments(DecisionArgs, required=False)
     @blp.response(200, ChangeRequestSchema)
     @errors(
         blp, {409: "Already decided", 404: "No change request with that id", 403: "Moderators only"}

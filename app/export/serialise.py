@@ -158,14 +158,16 @@ def columns_of(model: type) -> list[tuple[str, Any]]:
 
 
 def dump(plan: Plan, row: Row) -> dict[str, Any]:
-    """`row` as the plan's schema dumps it, nulls left out (HSDSSchema.drop_nulls)."""
+    """`row` as the plan's schema dumps it, nulls and empty lists left out
+    (HSDSSchema.drop_nulls)."""
     out: dict[str, Any] = {}
     for key, attribute, formatter, nested, many in plan.fields:
         value = row.get(attribute)
         if nested is not None:
             items = [dump(nested, item) for item in value]
             if many:
-                out[key] = items
+                if items:
+                    out[key] = items
             elif items:
                 out[key] = items[0]
         elif value is not None:

@@ -16,6 +16,7 @@ from app.models import (
     Location,
     Organization,
     Phone,
+    Schedule,
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
@@ -37,9 +38,9 @@ def location_options(path: Any = None) -> list[Any]:
         rel(Location.addresses),
         rel(Location.accessibility),
         rel(Location.phones).selectinload(Phone.languages),
-        rel(Location.schedules),
+        with_terms(rel(Location.schedules).selectinload(Schedule.attributes)),
         rel(Location.languages),
-        rel(Location.contacts).selectinload(Contact.phones),
+        rel(Location.contacts).selectinload(Contact.phones).selectinload(Phone.languages),
         with_terms(rel(Location.attributes)),
     ]
 
@@ -48,7 +49,7 @@ def organization_detail_options(path: Any = None) -> list[Any]:
     rel = _loader(path)
     return [
         rel(Organization.funding),
-        rel(Organization.contacts).selectinload(Contact.phones),
+        rel(Organization.contacts).selectinload(Contact.phones).selectinload(Phone.languages),
         rel(Organization.phones).selectinload(Phone.languages),
         rel(Organization.programs),
         rel(Organization.organization_identifiers),
@@ -81,9 +82,9 @@ def service_at_location_list_options() -> list[Any]:
 def service_at_location_options(path: Any = None) -> list[Any]:
     rel = _loader(path)
     return [
-        rel(ServiceAtLocation.contacts).selectinload(Contact.phones),
+        rel(ServiceAtLocation.contacts).selectinload(Contact.phones).selectinload(Phone.languages),
         rel(ServiceAtLocation.phones).selectinload(Phone.languages),
-        rel(ServiceAtLocation.schedules),
+        with_terms(rel(ServiceAtLocation.schedules).selectinload(Schedule.attributes)),
         with_terms(rel(ServiceAtLocation.attributes)),
         *location_options(rel(ServiceAtLocation.location)),
     ]
@@ -93,7 +94,7 @@ def service_full_options(path: Any = None, with_locations: bool = True) -> list[
     rel = _loader(path)
     options = [
         rel(Service.phones).selectinload(Phone.languages),
-        rel(Service.schedules),
+        with_terms(rel(Service.schedules).selectinload(Schedule.attributes)),
         rel(Service.service_areas),
         rel(Service.languages),
         *organization_detail_options(rel(Service.organization)),
@@ -101,7 +102,7 @@ def service_full_options(path: Any = None, with_locations: bool = True) -> list[
         rel(Service.cost_options),
         rel(Service.program),
         rel(Service.required_documents),
-        rel(Service.contacts).selectinload(Contact.phones),
+        rel(Service.contacts).selectinload(Contact.phones).selectinload(Phone.languages),
         with_terms(rel(Service.attributes)),
         rel(Service.metadata_entries),
     ]

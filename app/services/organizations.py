@@ -7,14 +7,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.errors import NotFound
 from app.models import Organization
+from app.services.listing import Listing
 from app.services.loading import location_options, organization_detail_options, service_full_options
-from app.services.paging import Page, in_order, paginate
+from app.services.paging import Page, in_order
 from app.sql_text import escape_like
 
 
-def list_organizations(
-    session: Session, search: str | None, page: int, per_page: int, full: bool = False
-) -> Page[Organization]:
+def organization_listing(session: Session, search: str | None, full: bool = False) -> Listing:
+    """The organizations whose name matches `search` (all without one), by name."""
     ids = select(Organization.id).order_by(Organization.name, Organization.id)
     if search:
         pattern = f"%{escape_like(search)}%"
@@ -30,7 +30,13 @@ def list_organizations(
         query = select(Organization).where(Organization.id.in_(page_ids)).options(*options)
         return in_order(list(session.scalars(query)), page_ids)
 
-    return paginate(session, ids, page, per_page, load)
+    return Listing(session, load, ids=ids)
+
+
+def list_organizations(
+    session: Session, search: str | None, page: int, per_page: int, full: bool = False
+) -> Page[Organization]:
+    return organization_listing(session, search, full).page(page, per_page)
 
 
 def organization_full_options(full_service: bool) -> list:

@@ -9,10 +9,9 @@ app/search/filters.py) and a place search ranks the results nearest first
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import search
@@ -23,16 +22,17 @@ from app.models import Service, ServiceAtLocation
 from app.records.normalise.boroughs import match_borough
 from app.search import filters
 from app.search.filters import Condition
-from app.search.kept import kept, kept_ids
-from app.search.nearby import PlaceHits, measure, rank_service_at_locations, rank_services
+from app.search.kept import kept
+from app.search.nearby import measure, rank_service_at_locations, rank_services
 from app.search.places import Point
+from app.services.listing import Listing
 from app.services.loading import (
     service_at_location_list_options,
     service_at_location_options,
     service_full_options,
     service_list_options,
 )
-from app.services.paging import Page, in_order, paginate
+from app.services.paging import Page, in_order
 from app.taxonomy import descendant_ids, find_term_ids
 from app.taxonomy.terms import taxonomy_ids_named
 
@@ -207,23 +207,8 @@ def filter_service_ids(session: Session, found: ServiceFilters):
     return query.order_by(Service.name, Service.id)
 
 
-def page_of_hits(
-    hits: PlaceHits, page: int, per_page: int, load: Callable, measure_page: Callable
-) -> Page:
-    """One page of place-search hits, each object given its `distance` and `area_wide`."""
-    window = measure_page(hits.window((page - 1) * per_page, page * per_page))
-    items = load([hit.id for hit in window])
-    by_id = {hit.id: hit for hit in window}
-    for item in items:
-        hit = by_id[item.id]
-        item.distance = round(hit.distance, 1) if hit.distance is not None else None
-        item.area_wide = hit.area_wide
-    return Page(items=items, total=len(hits), page=page, per_page=per_page)
-
-
-def list_services(
-    session: Session, found: ServiceFilters, page: int, per_page: int, full: bool = False
-) -> Page[Service]:
+def service_listing(session: Session, found: ServiceFilters, full: bool = False) -> Listing:
+    """The services the filters find, in list order (nearest first for a place search)."""
     options = service_full_options() if full else service_list_options()
 
     def load(ids: list[str]) -> list[Service]:
@@ -234,22 +219,16 @@ def list_services(
     if point is not None:
         where, _ = conditions(session, found)
         hits = rank_services(session, point, found.proximity, where, found.include_area_wide)
-        return page_of_hits(
-            hits, page, per_page, load, lambda window: measure(session, point, where, window)
+        return Listing(
+            session, load, hits=hits, measure=lambda w: measure(session, point, where, w)
         )
-    ids = filter_service_ids(session, found)
-    if found.search:
-        return page_of_ids(session, ids, page, per_page, load)
-    return paginate(session, ids, page, per_page, load)
+    return Listing(session, load, ids=filter_service_ids(session, found), kept=bool(found.search))
 
 
-def page_of_ids(session: Session, ids: Select, page: int, per_page: int, load: Callable) -> Page:
-    """One page of an ordered select of ids, read once: for text searches, whose matching
-    is the costly part, rather than running it again to count. The whole list depends
-    only on the words and filters, so it is kept until the data changes (kept.py)."""
-    every = kept_ids(session, ids)
-    window = every[(page - 1) * per_page : page * per_page]
-    return Page(items=load(window), total=len(every), page=page, per_page=per_page)
+def list_services(
+    session: Session, found: ServiceFilters, page: int, per_page: int, full: bool = False
+) -> Page[Service]:
+    return service_listing(session, found, full).page(page, per_page)
 
 
 def get_service(session: Session, service_id: str) -> Service:
@@ -261,13 +240,11 @@ def get_service(session: Session, service_id: str) -> Service:
     return service
 
 
-def list_service_at_locations(
-    session: Session, found: ServiceFilters, page: int, per_page: int, full: bool = False
-) -> Page[ServiceAtLocation]:
-    if full:
-        options = _sal_full_options()
-    else:
-        options = service_at_location_list_options()
+def service_at_location_listing(
+    session: Session, found: ServiceFilters, full: bool = False
+) -> Listing:
+    """The service_at_locations of the services the filters find, in list order."""
+    options = _sal_full_options() if full else service_at_location_list_options()
 
     def load(page_ids: list[str]) -> list[ServiceAtLocation]:
         query = select(ServiceAtLocation).where(ServiceAtLocation.id.in_(page_ids))
@@ -279,12 +256,11 @@ def list_service_at_locations(
         hits = rank_service_at_locations(
             session, point, found.proximity, where, found.include_area_wide
         )
-        return page_of_hits(
-            hits,
-            page,
-            per_page,
+        return Listing(
+            session,
             load,
-            lambda window: measure(session, point, where, window, "service_at_location_id"),
+            hits=hits,
+            measure=lambda w: measure(session, point, where, w, "service_at_location_id"),
         )
     where, matches = conditions(session, found, ranked=True)
     ids = (
@@ -295,8 +271,14 @@ def list_service_at_locations(
     order = [Service.name, ServiceAtLocation.id]
     if matches is not None:
         ids = ids.join(matches, matches.c.service_id == Service.id)
-        return page_of_ids(session, ids.order_by(matches.c.rank, *order), page, per_page, load)
-    return paginate(session, ids.order_by(*order), page, per_page, load)
+        return Listing(session, load, ids=ids.order_by(matches.c.rank, *order), kept=True)
+    return Listing(session, load, ids=ids.order_by(*order))
+
+
+def list_service_at_locations(
+    session: Session, found: ServiceFilters, page: int, per_page: int, full: bool = False
+) -> Page[ServiceAtLocation]:
+    return service_at_location_listing(session, found, full).page(page, per_page)
 
 
 def _sal_full_options() -> list:

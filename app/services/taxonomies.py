@@ -7,11 +7,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.errors import NotFound
 from app.models import Taxonomy, TaxonomyTerm
-from app.services.paging import Page, in_order, paginate
+from app.services.listing import Listing
+from app.services.paging import Page, in_order
 from app.sql_text import escape_like
 
 
-def list_taxonomies(session: Session, search: str | None, page: int, per_page: int) -> Page:
+def taxonomy_listing(session: Session, search: str | None) -> Listing:
+    """The taxonomies whose name matches `search` (all without one), by name."""
     ids = select(Taxonomy.id).order_by(Taxonomy.name, Taxonomy.id)
     if search:
         ids = ids.where(Taxonomy.name.ilike(f"%{escape_like(search)}%", escape="\\"))
@@ -20,7 +22,11 @@ def list_taxonomies(session: Session, search: str | None, page: int, per_page: i
         rows = session.scalars(select(Taxonomy).where(Taxonomy.id.in_(page_ids)))
         return in_order(list(rows), page_ids)
 
-    return paginate(session, ids, page, per_page, load)
+    return Listing(session, load, ids=ids)
+
+
+def list_taxonomies(session: Session, search: str | None, page: int, per_page: int) -> Page:
+    return taxonomy_listing(session, search).page(page, per_page)
 
 
 def get_taxonomy(session: Session, taxonomy_id: str) -> Taxonomy:
@@ -30,15 +36,14 @@ def get_taxonomy(session: Session, taxonomy_id: str) -> Taxonomy:
     return taxonomy
 
 
-def list_taxonomy_terms(
+def taxonomy_term_listing(
     session: Session,
     search: str | None,
-    page: int,
-    per_page: int,
     taxonomy_id: str | None = None,
     parent_id: str | None = None,
     top_only: bool = False,
-) -> Page:
+) -> Listing:
+    """The terms matching the filters, by code then name."""
     ids = select(TaxonomyTerm.id).order_by(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.id)
     if search:
         pattern = f"%{escape_like(search)}%"
@@ -60,7 +65,20 @@ def list_taxonomy_terms(
         rows = session.scalars(query.options(selectinload(TaxonomyTerm.taxonomy_detail)))
         return in_order(list(rows), page_ids)
 
-    return paginate(session, ids, page, per_page, load)
+    return Listing(session, load, ids=ids)
+
+
+def list_taxonomy_terms(
+    session: Session,
+    search: str | None,
+    page: int,
+    per_page: int,
+    taxonomy_id: str | None = None,
+    parent_id: str | None = None,
+    top_only: bool = False,
+) -> Page:
+    listing = taxonomy_term_listing(session, search, taxonomy_id, parent_id, top_only)
+    return listing.page(page, per_page)
 
 
 def get_taxonomy_term(session: Session, term_id: str) -> TaxonomyTerm:

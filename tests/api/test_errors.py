@@ -53,7 +53,7 @@ def test_unexpected_failure_is_a_generic_500(app, client, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("database exploded with secret details")
 
-    monkeypatch.setattr(services_api, "list_services", broken)
+    monkeypatch.setattr(services_api, "service_listing", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.get("/services")
     assert response.status_code == 500
@@ -73,7 +73,7 @@ def test_unexpected_failure_is_a_generic_500(app, client, monkeypatch):
         ("/taxonomies?taxonomy_id=x", "taxonomy_id"),
         ("/taxonomy_terms?parent=x", "parent"),
         ("/suggest?q=walk&limt=5", "limt"),
-        ("/services?format=ndjson", "format"),  # a known parameter: only json is offered
+        ("/services?format=xml", "format"),  # a known parameter: json or ndjson only
     ],
 )
 def test_unknown_query_parameters_are_a_422_naming_them(client, sample, path, parameter):
