@@ -137,6 +137,14 @@ class LinkWorkerArgs(Schema):
         validate=validate.OneOf(REFERRALS),
         metadata=doc("How people get in: self, gp or link_worker."),
     )
+    accepting = fields.Boolean(
+        load_default=False,
+        metadata=doc(
+            "true: only services whose editor says they are taking new people or keeping a "
+            "waiting list, said within SIGNPOST_CAPACITY_WEEKS (default 8 weeks); full, "
+            "paused and not-known ones are left out."
+        ),
+    )
     status = fields.String(
         validate=validate.OneOf(SERVICE_STATUSES),
         metadata=doc("Service status; active unless given (withdrawn services are inactive)."),

@@ -22,6 +22,7 @@ from app.geo.areas import borough_names
 from app.models import Service, ServiceAtLocation
 from app.records.normalise.boroughs import match_borough
 from app.search import filters
+from app.search.capacity import EXPIRY_WEEKS
 from app.search.filters import Condition
 from app.search.kept import kept, kept_ids
 from app.search.nearby import PlaceHits, measure, rank_service_at_locations, rank_services
@@ -71,6 +72,11 @@ class ServiceFilters:
     language: str | None = None
     wheelchair_accessible: bool = False
     referral: str | None = None  # self, gp, link_worker
+    # Capacity: only services currently taking new people or keeping a waiting list,
+    # judged on `today` with statements holding `capacity_weeks` (SIGNPOST_CAPACITY_WEEKS).
+    accepting: bool = False
+    capacity_weeks: int = EXPIRY_WEEKS
+    today: dt.date | None = None
 
     def statuses(self) -> list[str] | None:
         """Active only by default; a sync client asking `modified_after` sees withdrawals too."""
@@ -166,6 +172,9 @@ def _practical_conditions(session: Session, found: ServiceFilters) -> list[Condi
         result.append(filters.wheelchair_accessible())
     if found.referral:
         result.append(filters.referral(found.referral))
+    if found.accepting:
+        today = found.today or dt.date.today()
+        result.append(filters.accepting(today, found.capacity_weeks))
     return result
 
 

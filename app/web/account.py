@@ -45,7 +45,14 @@ from app.services.editing import submit_change
 from app.services.freshness import confirm_service, is_flagged, last_seen, months_before
 from app.services.moderation import list_change_requests, needs_moderation
 from app.services.permissions import is_staff, require_may_edit
-from app.web.account_forms import SERVICE_FIELDS, changes_from, form_for, read_form
+from app.web.account_forms import (
+    CAPACITY_CHOICES,
+    CAPACITY_FIELDS,
+    SERVICE_FIELDS,
+    changes_from,
+    form_for,
+    read_form,
+)
 
 blp = Blueprint("web_account", __name__, url_prefix="/account")
 CONFIRM_AFTER_MONTHS = 12
@@ -192,7 +199,12 @@ def edit_service(service_id: str):
                 flash("Your changes are saved and live now.", "info")
             return redirect(url_for("web_account.home"))
     html = render_template(
-        "account/edit_service.html", service=service, form=form, fields=SERVICE_FIELDS
+        "account/edit_service.html",
+        service=service,
+        form=form,
+        fields=SERVICE_FIELDS,
+        capacity_fields=CAPACITY_FIELDS,
+        capacity_choices=CAPACITY_CHOICES,
     )
     return Response(html, status=422 if form.errors else 200, mimetype="text/html")
 

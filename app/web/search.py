@@ -25,6 +25,7 @@ from app.errors import Unprocessable
 from app.models import Service
 from app.search.places import Point
 from app.services.services import ServiceFilters, list_services, locate
+from app.web.capacity import capacity_weeks
 from app.web.present import Listing, describe
 from app.weekdays import WEEKDAY_NAMES
 
@@ -58,7 +59,7 @@ WEEKDAYS = WEEKDAY_NAMES
 PER_PAGE = 10
 MAX_SHORTLIST = 20
 SEARCH_FIELDS = ("postcode", "taxonomy_term", "search")
-FILTER_FIELDS = ("free", "age", "open_on", "wheelchair_accessible", "referral")
+FILTER_FIELDS = ("free", "age", "open_on", "wheelchair_accessible", "referral", "accepting")
 
 
 @dataclass
@@ -74,6 +75,7 @@ class SearchForm:
     open_on: str = ""
     wheelchair_accessible: bool = False
     referral: str = ""
+    accepting: bool = False
     page: int = 1
     shortlist: list[str] = field(default_factory=list)
     submitted: bool = False
@@ -91,6 +93,7 @@ class SearchForm:
             "open_on": self.open_on,
             "wheelchair_accessible": "true" if self.wheelchair_accessible else "",
             "referral": self.referral,
+            "accepting": "true" if self.accepting else "",
             "page": str(self.page) if self.page > 1 else "",
             "shortlist": ",".join(self.shortlist),
         }
@@ -144,6 +147,7 @@ def read_form(args: MultiDict) -> SearchForm:
         open_on=text.get("open_on", "").lower(),
         wheelchair_accessible=_truthy(text.get("wheelchair_accessible")),
         referral=text.get("referral", ""),
+        accepting=_truthy(text.get("accepting")),
         shortlist=parse_ids(args.getlist("shortlist")),
     )
     form.submitted = any(text.get(key) for key in SEARCH_FIELDS + FILTER_FIELDS + ("proximity",))
@@ -192,6 +196,8 @@ def filters_for(form: SearchForm) -> ServiceFilters:
         open_on=form.open_on or None,
         wheelchair_accessible=form.wheelchair_accessible,
         referral=form.referral or None,
+        accepting=form.accepting,
+        capacity_weeks=capacity_weeks(),
     )
 
 
