@@ -145,6 +145,16 @@ class LinkWorkerArgs(Schema):
             "paused and not-known ones are left out."
         ),
     )
+    include_stale = fields.Boolean(
+        load_default=False,
+        metadata=doc(
+            "true: also the listings nobody has confirmed or changed for "
+            "SIGNPOST_HIDE_MONTHS (default 24), which default results leave out (as do "
+            "`status` and `modified_after` queries). Listings unconfirmed for "
+            "SIGNPOST_REVIEW_MONTHS (12) rank below reviewed ones of similar relevance "
+            "or distance (up to 500 m further)."
+        ),
+    )
     status = fields.String(
         validate=validate.OneOf(SERVICE_STATUSES),
         metadata=doc("Service status; active unless given (withdrawn services are inactive)."),

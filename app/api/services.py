@@ -61,6 +61,9 @@ def filters_from(args: dict) -> ServiceFilters:
         referral=args.get("referral"),
         accepting=args.get("accepting", False),
         capacity_weeks=whole_number(current_app.config, "SIGNPOST_CAPACITY_WEEKS"),
+        review_months=whole_number(current_app.config, "SIGNPOST_REVIEW_MONTHS"),
+        hide_months=whole_number(current_app.config, "SIGNPOST_HIDE_MONTHS"),
+        include_stale=args.get("include_stale", False),
     )
 
 

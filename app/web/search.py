@@ -20,6 +20,7 @@ from flask import Response, current_app, make_response, redirect, render_templat
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from app.config import whole_number
 from app.db import get_read_session
 from app.errors import Unprocessable
 from app.models import Service
@@ -198,6 +199,8 @@ def filters_for(form: SearchForm) -> ServiceFilters:
         referral=form.referral or None,
         accepting=form.accepting,
         capacity_weeks=capacity_weeks(),
+        review_months=whole_number(current_app.config, "SIGNPOST_REVIEW_MONTHS"),
+        hide_months=whole_number(current_app.config, "SIGNPOST_HIDE_MONTHS"),
     )
 
 
@@ -237,7 +240,8 @@ def run_search(form: SearchForm) -> Results | None:
             form.errors[where] = friendly_error(name, exc.message)
         return None
     pages = -(-page.total // PER_PAGE)
-    listings = [describe(service, point) for service in page.items]
+    months = whole_number(current_app.config, "SIGNPOST_REVIEW_MONTHS")
+    listings = [describe(service, point, review_months=months) for service in page.items]
     return Results(listings, page.total, form.page, pages, point)
 
 
