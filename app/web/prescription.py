@@ -8,15 +8,27 @@ kept on the server: the notes box on the page is printed, never submitted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, make_response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
-from app.db import get_read_session
+from app.auth.csrf import check_csrf, csrf_token
+from app.db import get_read_session, get_session
+from app.mail.transport import transport_for
 from app.models import Service
 from app.services.loading import service_full_options
 from app.services.paging import in_order
+from app.services.shortlist_mail import send_shortlist
 from app.web.present import Listing, describe
 from app.web.search import parse_ids
 
@@ -44,7 +56,10 @@ def prescription_url(ids: list[str], external: bool = False) -> str:
 @blp.get("/prescription")
 def show() -> Response:
     """The chosen activities, printable, with a link that holds only their IDs."""
-    ids = parse_ids(request.args.getlist("ids"))
+    return render_prescription(parse_ids(request.args.getlist("ids")))
+
+
+def render_prescription(ids: list[str], status: int = 200, **share: str) -> Response:
     listings = list_listings(ids)
     found = [listing.id for listing in listings]
     html = render_template(
@@ -54,5 +69,39 @@ def show() -> Response:
         share_url=prescription_url(found, external=True),
         remove_urls={i: prescription_url([j for j in found if j != i]) for i in found},
         today=dt.date.today(),
+        share=share,
+        share_token=csrf_token() if current_app.secret_key and listings else None,
     )
-    return make_response(html)
+    return make_response(html, status)
+
+
+EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+
+
+@blp.post("/prescription/share")
+def share_by_email() -> Response:
+    """Send the chosen activities to an address typed once: used to send, never kept
+    or logged (app/services/shortlist_mail.py)."""
+    check_csrf()
+    ids = parse_ids(request.form.getlist("ids"))
+    address = (request.form.get("email") or "").strip()
+    found = [listing.id for listing in list_listings(ids)]
+    if not EMAIL.match(address) or len(address) > 254:
+        error = "Enter an email address like name@example.org."
+        return render_prescription(ids, 422, error=error, typed=address)
+    if not found:
+        return render_prescription(ids, 422, error="Choose at least one activity to send.")
+    settings = current_app.extensions["signpost_mail"]
+    sent = send_shortlist(
+        get_session(),
+        transport_for(settings, current_app.instance_path),
+        settings,
+        address,
+        found,
+        request.host_url,
+        dt.datetime.now(dt.UTC),
+    )
+    if not sent:
+        error = "We could not send the email just now. Try again, or print the page instead."
+        return render_prescription(found, 503, error=error)
+    return render_prescription(found, sent="The activities are on their way by email.")

@@ -24,7 +24,11 @@ def test_a_prescription_of_two_activities(client, directory):
     assert share == f"http://localhost/prescription?ids={KNIT_AND_NATTER},{HAMPSTEAD_WALK}"
     assert 'media="print"' not in body  # print rules live in the stylesheet
     assert 'id="notes"' in body and "never sent or saved" in body
-    assert "<form" not in body.split("<main")[1]  # nothing on the page is sent anywhere
+    # Nothing on the page is sent anywhere but the email form, which holds only the IDs
+    # and the address typed into it (never the notes).
+    forms = re.findall(r"<form[^>]*>.*?</form>", body.split("<main")[1], re.S)
+    assert [re.search(r'action="([^"]+)"', f).group(1) for f in forms] == ["/prescription/share"]
+    assert "notes" not in forms[0] and "textarea" not in forms[0]
 
 
 def test_repeated_ids_and_any_spelling_work(client, directory):
