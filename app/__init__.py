@@ -14,7 +14,7 @@ from app.api import dumps, register_api
 from app.api.blueprint import IdConverter
 from app.api.common_errors import CommonErrorsPlugin
 from app.auth.setup import init_auth
-from app.config import load_config
+from app.config import load_config, whole_number
 from app.db import Database, close_session
 from app.errors import register_error_handlers
 from app.http import register_http
@@ -42,6 +42,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["signpost_db"] = Database(
         app.config["DATABASE_URL"], app.config["DATABASE_REPLICA_URL"]
+    )
+    # What the domain needs of the settings, carried by every session it is given.
+    app.extensions["signpost_db"].sessionmaker.configure(
+        info={"capacity_weeks": whole_number(app.config, "SIGNPOST_CAPACITY_WEEKS")}
     )
     app.teardown_appcontext(close_session)
 

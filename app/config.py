@@ -87,6 +87,14 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "12",
         "Months referrals are kept; older ones keep only their counts (signpost referrals prune)",
     ),
+    "SIGNPOST_HIDE_MONTHS": (
+        "24",
+        "Months without a confirmation or change before a listing leaves default search results",
+    ),
+    "SIGNPOST_CAPACITY_WEEKS": (
+        "8",
+        'Weeks an editor\'s capacity statement holds before it reads "not known"',
+    ),
 }
 
 API_SETTINGS: dict[str, Any] = {
@@ -118,3 +126,16 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if not app.config["DATABASE_URL"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'signpost.db'}"
+
+
+def whole_number(config: Mapping[str, Any], name: str) -> int:
+    """A setting that must be a positive whole number (its SETTINGS default if unset);
+    a clear message, not a traceback, when it is not one."""
+    value = config.get(name) or SETTINGS[name][0]
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}.")
+    return number

@@ -142,6 +142,24 @@ class LinkWorkerArgs(Schema):
         validate=validate.OneOf(REFERRALS),
         metadata=doc("How people get in: self, gp or link_worker."),
     )
+    accepting = fields.Boolean(
+        load_default=False,
+        metadata=doc(
+            "true: only services whose editor says they are taking new people or keeping a "
+            "waiting list, said within SIGNPOST_CAPACITY_WEEKS (default 8 weeks); full, "
+            "paused and not-known ones are left out."
+        ),
+    )
+    include_stale = fields.Boolean(
+        load_default=False,
+        metadata=doc(
+            "true: also the listings nobody has confirmed or changed for "
+            "SIGNPOST_HIDE_MONTHS (default 24), which default results leave out (as do "
+            "`status` and `modified_after` queries). Listings unconfirmed for "
+            "SIGNPOST_REVIEW_MONTHS (12) rank below reviewed ones of similar relevance "
+            "or distance (up to 500 m further)."
+        ),
+    )
     status = fields.String(
         validate=validate.OneOf(SERVICE_STATUSES),
         metadata=doc("Service status; active unless given (withdrawn services are inactive)."),

@@ -22,6 +22,7 @@ from app.models.contact import SCHEDULE_FREQS, WEEKDAYS
 from app.models.location import LOCATION_TYPES
 from app.models.service import SERVICE_STATUSES
 from app.resources import LINKABLE, RESOURCES
+from app.search.capacity import CAPACITY_STATUSES
 from schemas.base import HSDSSchema
 from schemas.contact import ContactSchema, LanguageSchema, PhoneSchema, ScheduleSchema
 from schemas.location import AccessibilitySchema, LocationSchema
@@ -170,13 +171,42 @@ OrganizationWriteSchema = write_schema(
     },
     checks={"year_incorporated": [validate.Range(min=1000, max=2100)]},
 )
+
+
+def capacity_fields() -> dict[str, fields.Field]:
+    """The editor-kept capacity (not HSDS, so not in the read schema; published as an
+    attribute and wait_time): writable, each may be null to clear it."""
+    return {
+        "capacity_status": fields.String(
+            allow_none=True,
+            validate=validate.OneOf(CAPACITY_STATUSES),
+            metadata={"description": "taking, waiting_list, full or paused."},
+        ),
+        "capacity_wait_weeks": fields.Integer(
+            allow_none=True,
+            validate=validate.Range(min=0, max=104),
+            metadata={"description": "With waiting_list: about how many weeks' wait."},
+        ),
+        "capacity_until": fields.String(
+            allow_none=True,
+            validate=is_date,
+            metadata={"description": "With paused: the last day of the pause (YYYY-MM-DD)."},
+        ),
+        "capacity_stated": fields.String(
+            allow_none=True,
+            validate=is_date,
+            metadata={"description": "When this was said (YYYY-MM-DD); today if not given."},
+        ),
+    }
+
+
 ServiceWriteSchema = write_schema(
     "ServiceWriteSchema",
     ServiceBaseSchema,
     "service",
     required=("name",),
     nested_in=ServiceSchema,
-    replaced={"email": fields.Email(), "url": url_field()},
+    replaced={"email": fields.Email(), "url": url_field(), **capacity_fields()},
     checks={
         "status": [validate.OneOf(SERVICE_STATUSES)],
         "minimum_age": [validate.Range(min=0, max=150)],

@@ -4,7 +4,7 @@ import datetime as dt
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.db import make_engine
@@ -34,7 +34,12 @@ def test_upgrading_fills_the_venue_index_from_the_published_venues(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
     upgrade(engine, "0005_search_generation")
     with Session(engine) as session:
-        session.add(Service(id="s1", name="Walk", status="active", last_modified=NOW))
+        # Only the columns a 0005 service had (the model has more since).
+        session.execute(
+            insert(Service.__table__).values(
+                id="s1", name="Walk", status="active", last_modified=NOW
+            )
+        )
         session.add(Location(id="l1", name="Park gate", latitude=51.55, longitude=-0.15))
         session.add(Location(id="l2", name="Nowhere"))  # no point: nothing to find
         session.add(ServiceAtLocation(id="v1", service_id="s1", location_id="l1"))

@@ -1,6 +1,6 @@
 """GET /services and GET /services/{id}."""
 
-from flask import redirect, request
+from flask import current_app, redirect, request
 from flask.views import MethodView
 
 from app.api.blueprint import Blueprint
@@ -13,6 +13,7 @@ from app.api.responses import (
     optional_str,
     require_uuid,
 )
+from app.config import whole_number
 from app.db import get_read_session
 from app.dedupe.review import alias_of, service_provenance
 from app.services.services import ServiceFilters, get_service, service_listing
@@ -58,6 +59,11 @@ def filters_from(args: dict) -> ServiceFilters:
         language=args.get("language"),
         wheelchair_accessible=args.get("wheelchair_accessible", False),
         referral=args.get("referral"),
+        accepting=args.get("accepting", False),
+        capacity_weeks=whole_number(current_app.config, "SIGNPOST_CAPACITY_WEEKS"),
+        review_months=whole_number(current_app.config, "SIGNPOST_REVIEW_MONTHS"),
+        hide_months=whole_number(current_app.config, "SIGNPOST_HIDE_MONTHS"),
+        include_stale=args.get("include_stale", False),
     )
 
 

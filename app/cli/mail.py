@@ -14,10 +14,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.config import whole_number
 from app.db import get_db
 from app.mail.queue import backlog, send_due
 from app.mail.settings import MailSettings
 from app.mail.transport import OUTBOX, transport_for
+from app.services.capacity import refresh_capacity
 from app.services.freshness import REVIEW_MONTHS, run_review
 
 
@@ -93,11 +95,17 @@ def freshness_run(months: int | None, now_text: str | None) -> None:
     base_url = str(current_app.config.get("SIGNPOST_PUBLIC_URL") or "")
     session = get_db().sessionmaker()
     try:
+        now = parse_now(now_text)
         with session.begin():
-            report = run_review(session, parse_now(now_text), months, base_url)
+            report = run_review(session, now, months, base_url)
+            # Capacity statements expire with time: republish those that now read
+            # differently ("not known"), so the API and the dumps say so too.
+            weeks = whole_number(current_app.config, "SIGNPOST_CAPACITY_WEEKS")
+            expired = refresh_capacity(session, now.date(), weeks)
     finally:
         session.close()
     click.echo(report.summary())
+    click.echo(f"{expired} capacity statements republished as they read today.")
     if not base_url:
         click.echo("SIGNPOST_PUBLIC_URL is not set: links in the mail point at 127.0.0.1:5000.")
 

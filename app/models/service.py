@@ -45,6 +45,12 @@ class Service(Base):
     licenses: Mapped[str | None] = text()
     alert: Mapped[str | None] = text()
     last_modified: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Not HSDS: the editor-kept capacity (app/search/capacity.py), published as an HSDS
+    # attribute of the signpost-capacity taxonomy and as wait_time (app/services/capacity.py).
+    capacity_status: Mapped[str | None] = text()  # taking, waiting_list, full, paused
+    capacity_wait_weeks: Mapped[int | None] = mapped_column(Integer)
+    capacity_until: Mapped[str | None] = text()  # YYYY-MM-DD: paused until
+    capacity_stated: Mapped[str | None] = text()  # YYYY-MM-DD: when the editor said it
 
     organization: Mapped[Organization | None] = relationship(back_populates="services")
     program: Mapped[Program | None] = relationship()

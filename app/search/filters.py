@@ -36,6 +36,7 @@ from app.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from app.search.capacity import accepting_condition
 from app.search.place_tables import area_index, venue_index
 from app.weekdays import CODE_OF_NAME
 
@@ -347,3 +348,9 @@ def borough(name: str) -> Condition:
         return exists().where(Location.id == sal.location_id, Location.borough == name)
 
     return _venue_condition(at_venue)
+
+
+def accepting(today, weeks: int) -> Condition:
+    """Services whose editor says, and said recently enough, that they are taking new
+    people or keeping a waiting list (app/search/capacity.py)."""
+    return Condition(accepting_condition(today, weeks))

@@ -39,6 +39,7 @@ from app.search.places import (
     haversine,
     nearest_first,
 )
+from app.search.staleness import Staleness, demoted
 
 
 def venues(
@@ -161,22 +162,44 @@ def place_hits(
     return PlaceHits(nearest_first(within, names), [i for i in area_wide_ids if i not in within])
 
 
+def fresh_hits(
+    session: Session,
+    hits: PlaceHits,
+    names: dict[str, str],
+    staleness: Staleness | None,
+    venues: bool = False,
+) -> PlaceHits:
+    """The hits without the hidden (long unreviewed) ones, each unreviewed one ranked below
+    reviewed ones of similar distance (within reach) or after them (area-wide)."""
+    if staleness is None:
+        return hits
+    within = dict(hits.within)
+    unreviewed, hidden = staleness.classify(session, [*within, *hits.area_wide], venues)
+    within = {i: d for i, d in within.items() if i not in hidden}
+    wide = [i for i in hits.area_wide if i not in hidden]
+    wide = [i for i in wide if i not in unreviewed] + [i for i in wide if i in unreviewed]
+    return PlaceHits(demoted(within, names, unreviewed), wide)
+
+
 def rank_services(
     session: Session,
     point: Point,
     proximity: float | None,
     conditions: Sequence[Condition],
     include_area_wide: bool = False,
+    staleness: Staleness | None = None,
 ) -> PlaceHits:
     """Service hits: venues within reach nearest first; with `include_area_wide`, then the
     covering services with no venue, by name. Without a proximity, the covering services
-    (their distance is measured for the page shown, see `measure`)."""
+    (their distance is measured for the page shown, see `measure`). With `staleness`,
+    as `fresh_hits` says."""
     if proximity is None:
-        return _covering_hits(session, point, conditions, unplaced=False)
+        return fresh_hits(
+            session, _covering_hits(session, point, conditions, unplaced=False), {}, staleness
+        )
     within, names = _nearest(venues(session, point, proximity, conditions), "service_id")
-    if not include_area_wide:
-        return place_hits(within, names, [])
-    return place_hits(within, names, _covering_hits(session, point, conditions).area_wide)
+    wide = _covering_hits(session, point, conditions).area_wide if include_area_wide else []
+    return fresh_hits(session, place_hits(within, names, wide), names, staleness)
 
 
 def _covering_hits(
@@ -202,18 +225,19 @@ def rank_service_at_locations(
     proximity: float | None,
     conditions: Sequence[Condition],
     include_area_wide: bool = False,
+    staleness: Staleness | None = None,
 ) -> PlaceHits:
     """service_at_location hits: those within reach nearest first; with
     `include_area_wide`, then the unplaced ones (a location with no point) of services
     whose service area covers the point, by service name. Without a proximity, every
-    venue of those services."""
+    venue of those services. With `staleness`, as `fresh_hits` says."""
     within: dict[str, float] = {}
     names: dict[str, str] = {}
     if proximity is not None:
         found = venues(session, point, proximity, conditions)
         within, names = _nearest(found, "service_at_location_id")
         if not include_area_wide:
-            return place_hits(within, names, [])
+            return fresh_hits(session, place_hits(within, names, []), names, staleness, True)
     unplaced = proximity is not None
 
     def ordered(areas: Sequence[str]) -> Select:
@@ -229,7 +253,8 @@ def rank_service_at_locations(
             query = query.where(~exists().where(venue_index.c.id == ServiceAtLocation.id))
         return query
 
-    return place_hits(within, names, area_wide(session, point, ordered))
+    hits = place_hits(within, names, area_wide(session, point, ordered))
+    return fresh_hits(session, hits, names, staleness, True)
 
 
 def measure(

@@ -39,6 +39,7 @@ from app.resources import (
     row_values,
 )
 from app.services.audit import record_change
+from app.services.capacity import CAPACITY_FIELDS, capacity_weeks, publish_capacity, stamp_capacity
 from app.services.permissions import require_may_edit, require_may_use_venue
 
 DELETED_SERVICE_STATUS = "defunct"
@@ -84,6 +85,8 @@ def submit_change(
     """Check a person's change, then apply it or queue it for a moderator."""
     now = now or dt.datetime.now(dt.UTC)
     change = _as_stored(session, change)
+    if change.resource == "service" and change.action != "delete":
+        change.values = stamp_capacity(change.values, now.date())
     current = _current(session, change)
     proposed = _proposed(change, current)
     if change.action != "delete":
@@ -278,6 +281,8 @@ def apply_change(
         search.assign_boroughs(session, [change.resource_id])  # the borough follows the point
     if account_id:
         _lock(session, change, list(changes), account_id, now)
+    if change.resource == "service" and set(CAPACITY_FIELDS) & set(changes):
+        publish_capacity(session, row, now.date(), capacity_weeks(session))
     touch_services(session, touched, now)
     return row
 

@@ -21,10 +21,13 @@ from app.geo.areas import borough_names
 from app.models import Service, ServiceAtLocation
 from app.records.normalise.boroughs import match_borough
 from app.search import filters
+from app.search.capacity import EXPIRY_WEEKS
 from app.search.filters import Condition
 from app.search.kept import kept
 from app.search.nearby import measure, rank_service_at_locations, rank_services
 from app.search.places import Point
+from app.search.staleness import Staleness, seen_since, unreviewed_order
+from app.services.freshness import months_before
 from app.services.listing import Listing
 from app.services.loading import (
     service_at_location_list_options,
@@ -71,6 +74,31 @@ class ServiceFilters:
     language: str | None = None
     wheelchair_accessible: bool = False
     referral: str | None = None  # self, gp, link_worker
+    # Capacity: only services currently taking new people or keeping a waiting list,
+    # judged on `today` with statements holding `capacity_weeks` (SIGNPOST_CAPACITY_WEEKS).
+    accepting: bool = False
+    capacity_weeks: int = EXPIRY_WEEKS
+    today: dt.date | None = None
+    # Freshness (app/search/staleness.py): with review_months, listings not confirmed or
+    # changed for that long rank below reviewed ones; with hide_months, those not for
+    # that long leave the results, unless include_stale or a status or sync is asked.
+    review_months: int | None = None
+    hide_months: int | None = None
+    include_stale: bool = False
+    now: dt.datetime | None = None
+
+    def staleness(self) -> Staleness | None:
+        """The cutoffs of this search, or None when freshness does not change it."""
+        # To the day, so that the kept results of a search (kept.py) last the day.
+        now = (self.now or dt.datetime.now(dt.UTC)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        review = months_before(now, self.review_months) if self.review_months else None
+        hides = self.hide_months and not (self.include_stale or self.status or self.modified_after)
+        hide = months_before(now, self.hide_months) if hides else None
+        if review is None and hide is None:
+            return None
+        return Staleness(review, hide)
 
     def statuses(self) -> list[str] | None:
         """Active only by default; a sync client asking `modified_after` sees withdrawals too."""
@@ -166,6 +194,9 @@ def _practical_conditions(session: Session, found: ServiceFilters) -> list[Condi
         result.append(filters.wheelchair_accessible())
     if found.referral:
         result.append(filters.referral(found.referral))
+    if found.accepting:
+        today = found.today or dt.date.today()
+        result.append(filters.accepting(today, found.capacity_weeks))
     return result
 
 
@@ -196,15 +227,27 @@ def conditions(session: Session, found: ServiceFilters, ranked: bool = False):
     return result, matches
 
 
+def fresh_terms(found: ServiceFilters) -> tuple[list, list]:
+    """(conditions, order terms) of freshness for the list paths without a place: the
+    hidden ones left out, unreviewed ones after the reviewed of the same rank."""
+    staleness = found.staleness()
+    if staleness is None:
+        return [], []
+    where = [seen_since(staleness.hide_before)] if staleness.hide_before else []
+    return where, unreviewed_order(staleness.review_before)
+
+
 def filter_service_ids(session: Session, found: ServiceFilters):
-    """A select of the ids of matching services, in list order (text rank, then name)."""
+    """A select of the ids of matching services, in list order (text rank, unreviewed
+    after reviewed, then name)."""
     where, matches = conditions(session, found, ranked=True)
-    query = select(Service.id).where(*(c.service for c in where))
+    fresh, later = fresh_terms(found)
+    query = select(Service.id).where(*(c.service for c in where), *fresh)
     if matches is not None:
         return query.join(matches, matches.c.service_id == Service.id).order_by(
-            matches.c.rank, Service.name, Service.id
+            matches.c.rank, *later, Service.name, Service.id
         )
-    return query.order_by(Service.name, Service.id)
+    return query.order_by(*later, Service.name, Service.id)
 
 
 def service_listing(session: Session, found: ServiceFilters, full: bool = False) -> Listing:
@@ -218,7 +261,9 @@ def service_listing(session: Session, found: ServiceFilters, full: bool = False)
     point = locate(session, found)
     if point is not None:
         where, _ = conditions(session, found)
-        hits = rank_services(session, point, found.proximity, where, found.include_area_wide)
+        hits = rank_services(
+            session, point, found.proximity, where, found.include_area_wide, found.staleness()
+        )
         return Listing(
             session, load, hits=hits, measure=lambda w: measure(session, point, where, w)
         )
@@ -254,7 +299,7 @@ def service_at_location_listing(
     if point is not None:
         where, _ = conditions(session, found)
         hits = rank_service_at_locations(
-            session, point, found.proximity, where, found.include_area_wide
+            session, point, found.proximity, where, found.include_area_wide, found.staleness()
         )
         return Listing(
             session,
@@ -263,12 +308,13 @@ def service_at_location_listing(
             measure=lambda w: measure(session, point, where, w, "service_at_location_id"),
         )
     where, matches = conditions(session, found, ranked=True)
+    fresh, later = fresh_terms(found)
     ids = (
         select(ServiceAtLocation.id)
         .join(Service, Service.id == ServiceAtLocation.service_id)
-        .where(*(c.on_venue() for c in where))
+        .where(*(c.on_venue() for c in where), *fresh)
     )
-    order = [Service.name, ServiceAtLocation.id]
+    order = [*later, Service.name, ServiceAtLocation.id]
     if matches is not None:
         ids = ids.join(matches, matches.c.service_id == Service.id)
         return Listing(session, load, ids=ids.order_by(matches.c.rank, *order), kept=True)

@@ -5,6 +5,7 @@ borough overview."""
 from flask import Flask
 
 from app.web import boroughs, prescription, referrals, review_links, services
+from app.web.capacity import register_capacity
 
 BLUEPRINTS = [services.blp, prescription.blp, boroughs.blp, review_links.blp, referrals.blp]
 
@@ -12,3 +13,4 @@ BLUEPRINTS = [services.blp, prescription.blp, boroughs.blp, review_links.blp, re
 def register_web(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    register_capacity(app)

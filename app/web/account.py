@@ -53,6 +53,8 @@ from app.services.moderation import list_change_requests, needs_moderation
 from app.services.permissions import is_staff, require_may_edit
 from app.services.request_names import subject_of, what_of
 from app.web.account_forms import (
+    CAPACITY_CHOICES,
+    CAPACITY_FIELDS,
     SCHEDULE_FIELDS,
     SERVICE_FIELDS,
     changes_from,
@@ -284,6 +286,8 @@ def edit_service(service_id: str):
         schedule_inputs=SCHEDULE_FIELDS,
         frequencies=FREQUENCIES,
         days=DAY_CHOICES,
+        capacity_fields=CAPACITY_FIELDS,
+        capacity_choices=CAPACITY_CHOICES,
     )
     return Response(html, status=422 if form.errors else 200, mimetype="text/html")
 

@@ -64,6 +64,20 @@ SCHEDULE_FIELDS = (
 )
 """The structured "When it runs" inputs (the template draws them; listed for the error summary)."""
 OWN_FIELDS = ("name", "description", "url", "email", "fees_description", "eligibility_description")
+# Capacity (app/search/capacity.py): shown as a fieldset of their own (_capacity_fields.html).
+CAPACITY_FORM_FIELDS = ("capacity_status", "capacity_wait_weeks", "capacity_until")
+CAPACITY_FIELDS = (
+    FormField("capacity_status", "Are you taking new people?"),
+    FormField("capacity_wait_weeks", "About how many weeks' wait?"),
+    FormField("capacity_until", "Paused until"),
+)
+CAPACITY_CHOICES = (
+    ("", "Not saying"),
+    ("taking", "Taking new people"),
+    ("waiting_list", "Waiting list"),
+    ("full", "Full"),
+    ("paused", "Paused"),
+)
 
 
 @dataclass
@@ -98,6 +112,11 @@ def form_for(session: Session, service: Service) -> ServiceForm:
     values = {name: getattr(service, name) or "" for name in OWN_FIELDS}
     values["phone"] = phone.number if phone else ""
     values["schedule"] = (schedule.description or "") if schedule else ""
+    for name in CAPACITY_FORM_FIELDS:
+        value = getattr(service, name)
+        values[name] = "" if value is None else str(value)
+    values["capacity_stated"] = service.capacity_stated or ""
+    values["capacity_confirm"] = ""
     recurrence, unshown = shown(schedule)
     return ServiceForm(
         values,
@@ -111,7 +130,10 @@ def form_for(session: Session, service: Service) -> ServiceForm:
 
 def read_form(session: Session, service: Service, posted: Any) -> ServiceForm:
     form = form_for(session, service)
-    form.values = {f.name: _text(posted.get(f.name)) for f in SERVICE_FIELDS}
+    stated = form.values["capacity_stated"]
+    names = [f.name for f in SERVICE_FIELDS] + [*CAPACITY_FORM_FIELDS, "capacity_confirm"]
+    form.values = {name: _text(posted.get(name)) for name in names}
+    form.values["capacity_stated"] = stated
     form.recurrence = from_form(posted) or form.shown
     return form
 
@@ -120,9 +142,27 @@ def _text(value: str | None) -> str:
     return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def capacity_values(form: ServiceForm, service: Service) -> dict[str, str | None]:
+    """The capacity the form sets, when it changes it or the editor confirms it is still
+    true (then it counts as said today); {} otherwise, so saving other fields does not
+    make an old statement look new."""
+    posted = {name: form.values[name] or None for name in CAPACITY_FORM_FIELDS}
+    if posted["capacity_status"] != "waiting_list":
+        posted["capacity_wait_weeks"] = None
+    if posted["capacity_status"] != "paused":
+        posted["capacity_until"] = None
+    current = {
+        name: None if getattr(service, name) is None else str(getattr(service, name))
+        for name in CAPACITY_FORM_FIELDS
+    }
+    if posted == current and not form.values["capacity_confirm"]:
+        return {}
+    return {**posted, "capacity_stated": None}
+
+
 def changes_from(form: ServiceForm, service: Service) -> list[Change]:
     """The changes the posted form asks for; fills `form.errors` when it is not valid."""
-    own = {name: form.values[name] for name in OWN_FIELDS}
+    own = {name: form.values[name] for name in OWN_FIELDS} | capacity_values(form, service)
     service_values = _load(form, ServiceWriteSchema(partial=True), own, {})
     phone_values = (
         _load(
@@ -172,6 +212,9 @@ MESSAGES = {
     "url": "Enter a web address starting https://, or leave it empty.",
     "email": "Enter an email address like name@example.org, or leave it empty.",
     "phone": "Enter a phone number.",
+    "capacity_status": "Choose whether they are taking new people.",
+    "capacity_wait_weeks": "Enter the wait in whole weeks, like 6, or leave it empty.",
+    "capacity_until": "Enter the date the pause ends, like 2027-03-01, or leave it empty.",
 }
 
 

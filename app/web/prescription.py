@@ -11,11 +11,13 @@ that one response and forgotten; the codes hold nothing about the person either.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
     Response,
+    current_app,
     make_response,
     redirect,
     render_template,
@@ -24,12 +26,13 @@ from flask import (
 )
 from sqlalchemy import select
 
-from app.auth.csrf import check_csrf
+from app.auth.csrf import check_csrf, csrf_token
 from app.auth.current import own_organizations, session_account
 from app.db import get_read_session, get_session
 from app.errors import NotFound
 from app.geo.postcodes import UnknownPostcode, locate_postcode
 from app.http import external_url
+from app.mail.transport import transport_for
 from app.models import Service
 from app.models.referrals import Referral
 from app.referrals.codes import display_code
@@ -38,6 +41,7 @@ from app.referrals.referrals import batch_referrals, create_referrals
 from app.search.places import Point
 from app.services.loading import service_full_options
 from app.services.paging import in_order
+from app.services.shortlist_mail import send_shortlist
 from app.web.present import Listing, describe
 from app.web.search import NEEDS, parse_ids
 
@@ -80,7 +84,11 @@ def typed_fields() -> tuple[dict[str, str], Point | None, str | None]:
 
 
 def render_prescription(
-    listings: list[Listing], missing: int, referrals: list[Referral] | None = None
+    listings: list[Listing],
+    missing: int,
+    referrals: list[Referral] | None = None,
+    status: int = 200,
+    **share: str,
 ) -> Response:
     typed, point, postcode_error = typed_fields()
     found = [listing.id for listing in listings]
@@ -107,8 +115,10 @@ def render_prescription(
         needs=NEEDS,
         most=MOST_ON_ONE_PAGE,
         today=dt.date.today(),
+        share=share,
+        share_token=csrf_token() if current_app.secret_key and listings else None,
     )
-    response = make_response(html, 422 if postcode_error else 200)
+    response = make_response(html, 422 if postcode_error and status == 200 else status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -159,3 +169,37 @@ def short_link(batch: str) -> Response:
     return render_prescription(
         listings, len(ids) - len(listings), [r for r in referrals if r.service_id in shown]
     )
+
+
+EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+
+
+@blp.post("/prescription/share")
+def share_by_email() -> Response:
+    """Send the chosen activities to an address typed once: used to send, never kept
+    or logged (app/services/shortlist_mail.py)."""
+    check_csrf()
+    ids = parse_ids(request.form.getlist("ids"))
+    address = (request.form.get("email") or "").strip()
+    listings = list_listings(ids)
+    found, missing = [listing.id for listing in listings], len(ids) - len(listings)
+    if not EMAIL.match(address) or len(address) > 254:
+        error = "Enter an email address like name@example.org."
+        return render_prescription(listings, missing, status=422, error=error, typed=address)
+    if not found:
+        error = "Choose at least one activity to send."
+        return render_prescription(listings, missing, status=422, error=error)
+    settings = current_app.extensions["signpost_mail"]
+    sent = send_shortlist(
+        get_session(),
+        transport_for(settings, current_app.instance_path),
+        settings,
+        address,
+        found,
+        request.host_url,
+        dt.datetime.now(dt.UTC),
+    )
+    if not sent:
+        error = "We could not send the email just now. Try again, or print the page instead."
+        return render_prescription(listings, missing, status=503, error=error)
+    return render_prescription(listings, missing, sent="The activities are on their way by email.")

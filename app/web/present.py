@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from app.models import Location, Schedule, Service, ServiceAtLocation
 from app.search.places import AREA_WIDE_NAMES, Point, haversine
+from app.services.freshness import REVIEW_MONTHS, months_before
 from app.weekdays import DAY_CODES, DAY_NAMES
 
 WALKING_METRES_PER_MINUTE = 80
@@ -253,19 +254,49 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def freshness(service: Service, today: dt.date | None = None) -> Freshness | None:
-    """ "Confirmed 3 months ago" from assured_date, else "Updated ..." from last_modified."""
+PEOPLE = ("account:", "review-link:")  # metadata.updated_by of a person's change
+
+
+def person_changed(service: Service) -> dt.date | None:
+    """The day a person (an editor, a moderator, a review link) last changed the listing,
+    from its history; None for a listing only ever imported."""
+    days = [
+        entry.last_action_date.date()
+        for entry in getattr(service, "metadata_entries", None) or []
+        if (entry.updated_by or "").startswith(PEOPLE) and entry.last_action_date is not None
+    ]
+    return max(days, default=None)
+
+
+def freshness(
+    service: Service, today: dt.date | None = None, review_months: int = REVIEW_MONTHS
+) -> Freshness | None:
+    """How fresh the listing is, for a link worker deciding whether to trust it.
+
+    Past the review period (nobody has confirmed or changed it for `review_months`, the
+    review cycle's rule): "Not confirmed since March 2025". Otherwise "Confirmed 3
+    months ago" from assured_date, or "Updated ..." when a person changed it since; an
+    import alone never reads as a confirmation ("Imported 2 days ago; not confirmed by
+    the organisation"), so it cannot look fresher than a provider's word."""
     today = today or dt.date.today()
     assured = _date(service.assured_date)
-    if assured is not None:
-        verb, day = "Confirmed", assured
-    elif service.last_modified is not None:
-        verb, day = "Updated", service.last_modified.date()
-    else:
+    modified = service.last_modified.date() if service.last_modified is not None else None
+    seen = max((day for day in (assured, modified) if day is not None), default=None)
+    if seen is None:
         return None
+    cutoff = months_before(dt.datetime(today.year, today.month, today.day), review_months)
+    if seen < cutoff.date():
+        return Freshness(f"Not confirmed since {seen:%B %Y}", seen.isoformat(), True)
+    changed = person_changed(service)
+    if assured is not None and (changed is None or assured >= changed):
+        verb, day, note = "Confirmed", assured, ""
+    elif changed is not None:
+        verb, day, note = "Updated", changed, ""
+    else:
+        verb, day, note = "Imported", modified, "; not confirmed by the organisation"
     days = (today - day).days
     when = ago(days) if days >= 0 else f"on {day.day} {day:%B %Y}"
-    return Freshness(f"{verb} {when}", day.isoformat(), days > 365)
+    return Freshness(f"{verb} {when}{note}", day.isoformat(), False)
 
 
 # Links ----------------------------------------------------------------------------------------
@@ -380,7 +411,12 @@ def phone_lines(service: Service, venue: ServiceAtLocation | None) -> list[Phone
     return []
 
 
-def describe(service: Service, point: Point | None = None, today: dt.date | None = None) -> Listing:
+def describe(
+    service: Service,
+    point: Point | None = None,
+    today: dt.date | None = None,
+    review_months: int = REVIEW_MONTHS,
+) -> Listing:
     """A listing of a fully loaded service (see services.get_service / list_services(full))."""
     venue = nearest_venue(service, point)
     distance = getattr(service, "distance", None)
@@ -402,5 +438,5 @@ def describe(service: Service, point: Point | None = None, today: dt.date | None
         phones=phone_lines(service, venue),
         website=website,
         email=mailto_href(service.email),
-        freshness=freshness(service, today),
+        freshness=freshness(service, today, review_months),
     )

@@ -20,11 +20,13 @@ from flask import Response, current_app, make_response, redirect, render_templat
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from app.config import whole_number
 from app.db import get_read_session
 from app.errors import Unprocessable
 from app.models import Service
 from app.search.places import Point
 from app.services.services import ServiceFilters, list_services, locate
+from app.web.capacity import capacity_weeks
 from app.web.present import Listing, describe
 from app.weekdays import WEEKDAY_NAMES
 
@@ -58,7 +60,7 @@ WEEKDAYS = WEEKDAY_NAMES
 PER_PAGE = 10
 MAX_SHORTLIST = 20
 SEARCH_FIELDS = ("postcode", "taxonomy_term", "search")
-FILTER_FIELDS = ("free", "age", "open_on", "wheelchair_accessible", "referral")
+FILTER_FIELDS = ("free", "age", "open_on", "wheelchair_accessible", "referral", "accepting")
 
 
 @dataclass
@@ -74,6 +76,7 @@ class SearchForm:
     open_on: str = ""
     wheelchair_accessible: bool = False
     referral: str = ""
+    accepting: bool = False
     page: int = 1
     shortlist: list[str] = field(default_factory=list)
     submitted: bool = False
@@ -91,6 +94,7 @@ class SearchForm:
             "open_on": self.open_on,
             "wheelchair_accessible": "true" if self.wheelchair_accessible else "",
             "referral": self.referral,
+            "accepting": "true" if self.accepting else "",
             "page": str(self.page) if self.page > 1 else "",
             "shortlist": ",".join(self.shortlist),
         }
@@ -144,6 +148,7 @@ def read_form(args: MultiDict) -> SearchForm:
         open_on=text.get("open_on", "").lower(),
         wheelchair_accessible=_truthy(text.get("wheelchair_accessible")),
         referral=text.get("referral", ""),
+        accepting=_truthy(text.get("accepting")),
         shortlist=parse_ids(args.getlist("shortlist")),
     )
     form.submitted = any(text.get(key) for key in SEARCH_FIELDS + FILTER_FIELDS + ("proximity",))
@@ -192,6 +197,10 @@ def filters_for(form: SearchForm) -> ServiceFilters:
         open_on=form.open_on or None,
         wheelchair_accessible=form.wheelchair_accessible,
         referral=form.referral or None,
+        accepting=form.accepting,
+        capacity_weeks=capacity_weeks(),
+        review_months=whole_number(current_app.config, "SIGNPOST_REVIEW_MONTHS"),
+        hide_months=whole_number(current_app.config, "SIGNPOST_HIDE_MONTHS"),
     )
 
 
@@ -231,7 +240,8 @@ def run_search(form: SearchForm) -> Results | None:
             form.errors[where] = friendly_error(name, exc.message)
         return None
     pages = -(-page.total // PER_PAGE)
-    listings = [describe(service, point) for service in page.items]
+    months = whole_number(current_app.config, "SIGNPOST_REVIEW_MONTHS")
+    listings = [describe(service, point, review_months=months) for service in page.items]
     return Results(listings, page.total, form.page, pages, point)
 
 

@@ -3,7 +3,7 @@ referrer's organisation, needs, status and times; nothing about the person) and
 referral_tally (the counts retention keeps). Issue 23.
 
 Revision ID: 0020_referrals
-Revises: 0018_typed_ids
+Revises: 0019_capacity
 Create Date: 2026-12-07 23:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_referrals"
-down_revision = "0018_typed_ids"
+down_revision = "0019_capacity"
 branch_labels = None
 depends_on = None
 

@@ -25,9 +25,16 @@ def test_a_prescription_of_two_activities(client, directory):
     assert 'media="print"' not in body  # print rules live in the stylesheet
     assert 'id="notes"' in body and "not saved" in body
     # What is typed for the patient goes only in POST bodies to this page (never in a
-    # URL, so never in an access log); tests/referrals/test_privacy.py: never kept.
-    forms = re.findall(r'<form method="([a-z]+)" action="([^"]+)"', body.split("<main")[1])
-    assert forms == [("post", "/prescription"), ("post", "/prescription/codes")]
+    # URL, so never in an access log); tests/referrals/test_privacy.py: never kept. The
+    # email form holds only the IDs and the address typed into it (never the notes).
+    forms = re.findall(r"<form[^>]*>.*?</form>", body.split("<main")[1], re.S)
+    actions = [re.search(r'<form method="([a-z]+)" action="([^"]+)"', f).groups() for f in forms]
+    assert actions == [
+        ("post", "/prescription"),
+        ("post", "/prescription/codes"),
+        ("post", "/prescription/share"),
+    ]
+    assert "notes" not in forms[-1] and "textarea" not in forms[-1]
 
 
 def test_repeated_ids_and_any_spelling_work(client, directory):
