@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from app.models import Location, Schedule, Service, ServiceAtLocation
 from app.search.places import AREA_WIDE_NAMES, Point, haversine
+from app.web.joining import service_how_to_join
 from app.weekdays import DAY_CODES, DAY_NAMES
 
 WALKING_METRES_PER_MINUTE = 80
@@ -184,15 +185,44 @@ def nearest_venue(service: Service, point: Point | None) -> ServiceAtLocation | 
     return (placed or venues or [None])[0]
 
 
+def _segments(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _unique(parts: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    kept = []
+    for part in parts:
+        if part.casefold() not in seen:
+            seen.add(part.casefold())
+            kept.append(part)
+    return kept
+
+
 def address_text(location: Location | None) -> str | None:
+    """The venue's address without what its name already says: sources often put the
+    whole address in the name, or the name in the first address line, and "London"
+    twice. "Saint Mark's Church Hall" + "Saint Mark's Church Hall, 130 Market Road"
+    -> "130 Market Road"."""
     if location is None:
         return None
+    named = {part.casefold() for part in _segments(location.name)}
     for address in location.addresses:
         parts = [address.address_1, address.address_2, address.city, address.postal_code]
-        text = ", ".join(p.strip() for p in parts if p and p.strip())
+        segments = _unique(seg for part in parts for seg in _segments(part))
+        text = ", ".join(seg for seg in segments if seg.casefold() not in named)
         if text:
             return text
     return None
+
+
+def where_text(location: Location | None) -> str | None:
+    """The venue's name and address, each part once ("Catford Leisure Centre, 158 Grove
+    Road, London, SE6 1SN")."""
+    if location is None:
+        return None
+    parts = _segments(location.name) + _segments(address_text(location))
+    return ", ".join(_unique(parts)) or None
 
 
 def remote_ways(service: Service) -> list[str]:
@@ -227,7 +257,8 @@ def area_text(service: Service) -> str | None:
 class Freshness:
     text: str  # "Confirmed 2 months ago"
     iso: str  # "2026-09-01", for <time datetime>
-    stale: bool  # over a year old: worth checking before referring
+    stale: bool  # worth checking before referring: over a year old, or never confirmed
+    confirmed: bool = True  # False: only imported, nobody has confirmed the details
 
 
 def ago(days: int) -> str:
@@ -254,18 +285,52 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def freshness(service: Service, today: dt.date | None = None) -> Freshness | None:
-    """ "Confirmed 3 months ago" from assured_date, else "Updated ..." from last_modified."""
+    """ "Confirmed 3 months ago" from assured_date. Without one, last_modified is only when
+    a source last sent the record, which says nothing about whether anyone checked it:
+    "Not yet confirmed by the provider", never fresher-looking than a confirmation."""
     today = today or dt.date.today()
     assured = _date(service.assured_date)
     if assured is not None:
-        verb, day = "Confirmed", assured
-    elif service.last_modified is not None:
-        verb, day = "Updated", service.last_modified.date()
-    else:
-        return None
-    days = (today - day).days
-    when = ago(days) if days >= 0 else f"on {day.day} {day:%B %Y}"
-    return Freshness(f"{verb} {when}", day.isoformat(), days > 365)
+        days = (today - assured).days
+        when = ago(days) if days >= 0 else f"on {assured.day} {assured:%B %Y}"
+        return Freshness(f"Confirmed {when}", assured.isoformat(), days > 365)
+    if service.last_modified is not None:
+        listed = service.last_modified.date()
+        days = (today - listed).days
+        when = f", listed {ago(days)}" if days >= 0 else ""
+        return Freshness(
+            f"Not yet confirmed by the provider{when}", listed.isoformat(), True, confirmed=False
+        )
+    return None
+
+
+# Text ---------------------------------------------------------------------------------------
+
+
+def paragraphs(text: str | None) -> list[list[str]]:
+    """A description as paragraphs of lines, as its author broke it (blank lines between
+    paragraphs, single line breaks kept): "a\r\nb\n\nc" -> [["a", "b"], ["c"]]."""
+    blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+    found = []
+    for block in blocks:
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if lines:
+            found.append(lines)
+    return found
+
+
+def category_names(service: Service) -> list[str]:
+    """The names of the categories a service is listed under, each once. An attribute
+    with a value is a source field ("Referral route: Self-referral", ORUK's
+    "deliverable_type: Activity"), not a category, and is left out."""
+    names = [
+        attribute.taxonomy_term.name.strip()
+        for attribute in service.attributes
+        if attribute.taxonomy_term is not None
+        and attribute.taxonomy_term.name
+        and not (attribute.value or "").strip()
+    ]
+    return _unique(names)
 
 
 # Links ----------------------------------------------------------------------------------------
@@ -323,6 +388,7 @@ class Listing:
     website: str | None
     email: str | None
     freshness: Freshness | None
+    how_to_join: str  # one plain line (app/web/joining.py)
 
     @property
     def id(self) -> str:
@@ -345,6 +411,10 @@ class Listing:
     @property
     def address(self) -> str | None:
         return address_text(self.venue.location if self.venue is not None else None)
+
+    @property
+    def where(self) -> str | None:
+        return where_text(self.venue.location if self.venue is not None else None)
 
     @property
     def point(self) -> tuple[float, float] | None:
@@ -403,4 +473,5 @@ def describe(service: Service, point: Point | None = None, today: dt.date | None
         website=website,
         email=mailto_href(service.email),
         freshness=freshness(service, today),
+        how_to_join=service_how_to_join(service),
     )

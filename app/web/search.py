@@ -18,35 +18,22 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, make_response, redirect, render_template, request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from app.db import get_read_session
 from app.errors import Unprocessable
 from app.models import Service
+from app.search import filters as search_filters
+from app.search import kept
 from app.search.places import Point
 from app.services.services import ServiceFilters, list_services, locate
+from app.taxonomy import find_term_ids, needs
 from app.web.present import Listing, describe
 from app.weekdays import WEEKDAY_NAMES
 
-# What a person might say, and the built-in taxonomy term it means.
-NEEDS: tuple[tuple[str, str], ...] = (
-    ("need:loneliness", "Feeling lonely"),
-    ("need:debt", "Money worries and debt"),
-    ("need:benefits", "Help with benefits"),
-    ("activity:active", "Getting active"),
-    ("need:carers", "Caring for someone"),
-    ("need:mental-wellbeing", "Feeling low, anxious or stressed"),
-    ("activity:connected", "Meeting people"),
-    ("activity:creative", "Being creative"),
-    ("activity:learning", "Learning something new"),
-    ("activity:gardening", "Gardening and nature"),
-    ("activity:volunteering", "Volunteering and giving back"),
-    ("need:bereavement", "After a bereavement"),
-    ("need:long-term-conditions", "Living with a long-term condition"),
-    ("activity:dementia-cafes", "Memory problems and dementia"),
-    ("need:housing", "Housing problems"),
-    ("need:employment", "Finding work"),
-)
+# What a person might say, and the built-in taxonomy term it means (app/taxonomy/needs.py).
+NEEDS: tuple[tuple[str, str], ...] = needs.menu()
 PROXIMITIES: tuple[tuple[int, str], ...] = (
     (500, "500 m"),
     (1000, "1 km"),
@@ -243,6 +230,26 @@ def friendly_error(name: str, message: str) -> str:
     return message.split(": ", 1)[-1]
 
 
+def needs_with_services(session: Session) -> tuple[tuple[str, str], ...]:
+    """The menu's needs that at least one active service serves: a need that can only
+    ever find nothing is not offered. Kept until the directory changes."""
+
+    def read() -> list[str]:
+        found = []
+        for code, _label in NEEDS:
+            term_ids = find_term_ids(session, code)
+            if term_ids and session.scalar(
+                select(Service.id)
+                .where(Service.status == "active", search_filters.tagged(term_ids).service)
+                .limit(1)
+            ):
+                found.append(code)
+        return found
+
+    served = set(kept.kept(session, ("needs with services",), read))
+    return tuple((code, label) for code, label in NEEDS if code in served)
+
+
 def shortlist_names(ids: list[str]) -> list[tuple[str, str]]:
     """(id, name) of the shortlisted services that exist, in shortlist order."""
     if not ids:
@@ -283,7 +290,7 @@ def search_page() -> Response:
         "search/search.html",
         form=form,
         results=results,
-        needs=NEEDS,
+        needs=needs_with_services(get_read_session()),
         proximities=PROXIMITIES,
         weekdays=WEEKDAYS,
         shortlist=shortlist_names(form.shortlist),

@@ -173,9 +173,11 @@ def test_freshness_falls_back_to_last_modified_and_flags_old_listings():
         service(assured_date="not a date", last_modified=dt.datetime(2024, 10, 1, tzinfo=dt.UTC)),
         TODAY,
     )
-    assert (found.text, found.stale) == ("Updated 2 years ago", True)
+    assert found.text == "Not yet confirmed by the provider, listed 2 years ago"
+    assert found.stale
     assert freshness(service(), TODAY) is None
     future = freshness(service(assured_date="2027-01-05"), TODAY)
+    assert future.confirmed
     assert future.text == "Confirmed on 5 January 2027"
 
 
@@ -203,3 +205,13 @@ def test_phone_and_email_links():
     assert tel_href("ask at reception") is None
     assert mailto_href("hello@example.org") == "mailto:hello@example.org"
     assert mailto_href("javascript:alert(1)//@x.org") is None
+
+
+def test_a_record_only_imported_today_never_looks_fresher_than_a_confirmation():
+    """The link worker trusts a provider's confirmation a year ago more than an import
+    this morning that nobody checked: the import is flagged, never "Updated today"."""
+    imported = freshness(service(last_modified=dt.datetime(2026, 11, 23, tzinfo=dt.UTC)), TODAY)
+    assert imported.text == "Not yet confirmed by the provider, listed today"
+    assert (imported.stale, imported.confirmed) == (True, False)
+    confirmed = freshness(service(assured_date="2025-11-20"), TODAY)
+    assert confirmed.text == "Confirmed 1 year ago" and confirmed.confirmed
