@@ -189,6 +189,14 @@ class Results:
     page: int
     pages: int
     point: Point | None
+    # Filters no service in the whole directory passes: said, so that "0 found" is not
+    # read as "none near here".
+    never_matching: list[str] = field(default_factory=list)
+
+    @property
+    def first_number(self) -> int:
+        """The number of this page's first result, as the list and the map show it."""
+        return (self.page - 1) * PER_PAGE + 1
 
     @property
     def nearby(self) -> list[Listing]:
@@ -219,7 +227,48 @@ def run_search(form: SearchForm) -> Results | None:
         return None
     pages = -(-page.total // PER_PAGE)
     listings = [describe(service, point) for service in page.items]
-    return Results(listings, page.total, form.page, pages, point)
+    never = never_matching(session, form) if page.total == 0 else []
+    return Results(listings, page.total, form.page, pages, point, never)
+
+
+# The filters a directory may hold no data for, and what to say when it holds none.
+FILTER_DATA: tuple[tuple[str, dict[str, Any], str], ...] = (
+    (
+        "wheelchair_accessible",
+        {"wheelchair_accessible": True},
+        "No service in this directory records wheelchair access yet, so that filter "
+        "cannot find anything. Untick it and ask each service.",
+    ),
+    (
+        "free",
+        {"free": True},
+        "No service in this directory records its cost as free yet.",
+    ),
+    (
+        "referral",
+        {"referral": "self"},
+        "No service in this directory records self-referral yet.",
+    ),
+    (
+        "open_on",
+        {},
+        "No service in this directory records opening days yet.",
+    ),
+)
+
+
+def never_matching(session: Session, form: SearchForm) -> list[str]:
+    """For each filter the search used that no active service anywhere passes on its
+    own, a sentence saying the data has none."""
+    said = []
+    for name, values, sentence in FILTER_DATA:
+        chosen = getattr(form, name)
+        if not chosen:
+            continue
+        wanted = values or {name: chosen}
+        if list_services(session, ServiceFilters(**wanted), 1, 1).total == 0:
+            said.append(sentence)
+    return said
 
 
 def friendly_error(name: str, message: str) -> str:
@@ -262,8 +311,10 @@ def shortlist_names(ids: list[str]) -> list[tuple[str, str]]:
 def change_shortlist(args: MultiDict) -> Response | None:
     """Adding to or removing from the shortlist without JavaScript: a redirect to the
     same search with the new shortlist (None when the request changes nothing)."""
-    if not any(key in args for key in ("add", "remove", "add_picked", "clear")):
+    if not any(key in args for key in ("add", "remove", "add_picked", "clear", "new_patient")):
         return None
+    if "new_patient" in args:  # the next person starts from an empty search and list
+        return redirect("/", code=303)
     form = read_form(args)
     shortlist = list(form.shortlist)
     added = parse_ids(args.getlist("add"))
