@@ -208,23 +208,40 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(fold(word) for word in tokens(text))
 
 
-def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
-    size = len(needle)
-    return any(haystack[i : i + size] == needle for i in range(len(haystack) - size + 1))
-
-
 @cache
-def _compiled() -> tuple[tuple[str, frozenset[str], tuple, frozenset[str]], ...]:
-    """(need term id, term ids that serve it, stemmed phrases, stemmed context words)."""
+def _compiled() -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+    """(need term id, term ids that serve it, folded context words) for every rule."""
     return tuple(
         (
             builtin_term_id(rule.code),
             frozenset(builtin_term_id(code) for code in (rule.code, *rule.terms)),
-            tuple(_words(phrase) for phrase in rule.phrases),
             frozenset(_words(" ".join(rule.context))),
         )
         for rule in NEED_RULES
     )
+
+
+@cache
+def _phrases_by_first_word() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First folded word -> (folded phrase, need term id): one pass over a text finds
+    every phrase, however many rules there are."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for rule in NEED_RULES:
+        for phrase in rule.phrases:
+            words = _words(phrase)
+            index.setdefault(words[0], []).append((words, builtin_term_id(rule.code)))
+    return index
+
+
+def _phrase_needs(words: tuple[str, ...]) -> set[str]:
+    """The need term ids whose phrases occur in these folded words."""
+    index = _phrases_by_first_word()
+    found: set[str] = set()
+    for i, word in enumerate(words):
+        for phrase, need_id in index.get(word, ()):
+            if need_id not in found and words[i : i + len(phrase)] == phrase:
+                found.add(need_id)
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -249,14 +266,12 @@ def need_term_ids(term_ids: Iterable[str], categories: Iterable[str], text: str)
         carried.update(_mapped(category))
     words = _words(text)
     wordset = set(words)
-    found = []
-    for need_id, serving, phrases, context in _compiled():
-        if carried & serving or (
-            any(_contains(words, phrase) for phrase in phrases)
-            and (not context or wordset & context)
-        ):
-            found.append(need_id)
-    return found
+    said = _phrase_needs(words)
+    return [
+        need_id
+        for need_id, serving, context in _compiled()
+        if carried & serving or (need_id in said and (not context or wordset & context))
+    ]
 
 
 def derived_attribute_id(service_id: str, term_id: str) -> str:

@@ -5,12 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.web.freshness import ago, freshness
 from app.web.present import (
-    ago,
     clock,
     cost_text,
     distance_text,
-    freshness,
     mailto_href,
     safe_url,
     schedule_text,
