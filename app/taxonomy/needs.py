@@ -278,6 +278,29 @@ def derived_attribute_id(service_id: str, term_id: str) -> str:
     return stable_id("attribute", DERIVED, service_id, term_id)
 
 
+def _links(
+    session: Session, service_ids: list[str], need_ids: frozenset[str]
+) -> tuple[dict[str, list[tuple[str, str]]], set[tuple[str, str]], dict[str, dict[str, str]]]:
+    """The services' links: (term id, name) of each category they carry from a source,
+    every (service, term) a source gave, and service -> need term -> the id of a link
+    tag_needs made."""
+    carried: dict[str, list[tuple[str, str]]] = {}
+    direct: set[tuple[str, str]] = set()
+    derived: dict[str, dict[str, str]] = {}
+    for attribute_id, service_id, term_id, name, value in session.execute(
+        select(Attribute.id, Attribute.link_id, TaxonomyTerm.id, TaxonomyTerm.name, Attribute.value)
+        .join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id)
+        .where(Attribute.link_entity == "service", Attribute.link_id.in_(service_ids))
+    ):
+        if term_id in need_ids and attribute_id == derived_attribute_id(service_id, term_id):
+            derived.setdefault(service_id, {})[term_id] = attribute_id
+            continue
+        direct.add((service_id, term_id))
+        if not (value or "").strip():  # a source field ("Referral route") is no category
+            carried.setdefault(service_id, []).append((term_id, name))
+    return carried, direct, derived
+
+
 def tag_needs(session: Session, texts: dict[str, str]) -> int:
     """Link each service (id -> its own text) to the need terms it serves, and unlink
     those it no longer serves; only links this function made are ever removed, and a
@@ -286,50 +309,37 @@ def tag_needs(session: Session, texts: dict[str, str]) -> int:
     how many links were added."""
     if not texts:
         return 0
-    service_ids = list(texts)
-    need_ids = [need_id for need_id, *_ in _compiled()]
+    need_ids = frozenset(need_id for need_id, *_ in _compiled())
     present = set(session.scalars(select(TaxonomyTerm.id).where(TaxonomyTerm.id.in_(need_ids))))
-    carried: dict[str, list[tuple[str, str]]] = {}
-    direct: set[tuple[str, str]] = set()
-    derived: set[str] = set()
-    for attribute_id, service_id, term_id, name, value in session.execute(
-        select(Attribute.id, Attribute.link_id, TaxonomyTerm.id, TaxonomyTerm.name, Attribute.value)
-        .join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id)
-        .where(Attribute.link_entity == "service", Attribute.link_id.in_(service_ids))
-    ):
-        if attribute_id == derived_attribute_id(service_id, term_id):
-            derived.add(attribute_id)
-            continue
-        direct.add((service_id, term_id))
-        if not (value or "").strip():  # a source field ("Referral route") is no category
-            carried.setdefault(service_id, []).append((term_id, name))
+    carried, direct, derived = _links(session, list(texts), need_ids)
     builtin = _builtin_ids()
-    wanted: set[str] = set()
+    added = 0
     stale: list[str] = []
     for service_id, text in texts.items():
         pairs = carried.get(service_id, [])
         ids = [term_id for term_id, _ in pairs if term_id in builtin]
         categories = [name for term_id, name in pairs if term_id not in builtin]
-        served = set(need_term_ids(ids, categories, text))
-        for need_id in need_ids:
-            attribute_id = derived_attribute_id(service_id, need_id)
-            if need_id in served and need_id in present and (service_id, need_id) not in direct:
-                wanted.add(attribute_id)
-                if attribute_id not in derived:
-                    session.add(
-                        Attribute(
-                            id=attribute_id,
-                            link_id=service_id,
-                            link_entity="service",
-                            taxonomy_term_id=need_id,
-                        )
-                    )
-            elif attribute_id in derived:
-                stale.append(attribute_id)
+        served = {
+            need_id
+            for need_id in need_term_ids(ids, categories, text)
+            if need_id in present and (service_id, need_id) not in direct
+        }
+        made = derived.get(service_id, {})
+        stale += [attribute_id for need_id, attribute_id in made.items() if need_id not in served]
+        for need_id in served - made.keys():
+            session.add(
+                Attribute(
+                    id=derived_attribute_id(service_id, need_id),
+                    link_id=service_id,
+                    link_entity="service",
+                    taxonomy_term_id=need_id,
+                )
+            )
+            added += 1
     if stale:
         session.execute(delete(Attribute).where(Attribute.id.in_(stale)))
     session.flush()
-    return len(wanted - derived)
+    return added
 
 
 @cache

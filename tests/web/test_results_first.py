@@ -44,3 +44,18 @@ def test_a_new_patient_starts_from_an_empty_search_and_list(client, directory):
     assert response.status_code == 303 and response.location.endswith("/")
     _status, body = page(client, f"/?postcode=NW3+2QG&shortlist={HAMPSTEAD_WALK}")
     assert 'name="new_patient"' in body and "Start again for a new patient" in body
+
+
+def test_a_merged_away_duplicate_is_listed_once(client, session, directory):
+    """Dedupe leaves the merged-away copy inactive: the results show the kept one only."""
+    from app.demo.sample import load_services
+    from tests.search.conftest import make_service
+
+    copy = make_service("Hampstead Heath Health Walk", 51.556, -0.157, status="inactive")
+    load_services(session, [copy])
+    session.commit()
+    _status, body = page(client, "/?postcode=NW3+2QG&search=walk&proximity=5000")
+    ids = [ident for ident, _number in NUMBERED.findall(body)]
+    assert HAMPSTEAD_WALK in ids and copy["id"] not in ids
+    assert len(ids) == len(set(ids))
+    assert body.count(">Hampstead Heath Health Walk</a></h4>") == 1
