@@ -250,6 +250,20 @@ def _mapped(category: str) -> tuple[str, ...]:
 
 
 @cache
+def _covered() -> dict[str, frozenset[str]]:
+    """Need term id -> it and the built-in terms below it: a service carrying any of them
+    is already found by the need (filters include descendants), so it is not linked."""
+    below: dict[str, set[str]] = {}
+    for term in all_terms():
+        below.setdefault(builtin_term_id(term.code), set())
+        code = term.parent
+        while code is not None:
+            below.setdefault(builtin_term_id(code), set()).add(builtin_term_id(term.code))
+            code = next(t.parent for t in all_terms() if t.code == code)
+    return {need_id: frozenset({need_id, *below.get(need_id, ())}) for need_id, *_ in _compiled()}
+
+
+@cache
 def _builtin_ids() -> frozenset[str]:
     return frozenset(builtin_term_id(t.code) for t in all_terms())
 
@@ -304,7 +318,8 @@ def _links(
 def tag_needs(session: Session, texts: dict[str, str]) -> int:
     """Link each service (id -> its own text) to the need terms it serves, and unlink
     those it no longer serves; only links this function made are ever removed, and a
-    need the service already carries from its source is not linked twice. Needs whose
+    need the service already carries from its source (or a term below it) is not linked
+    again. Needs whose
     term is not in the database (no built-in taxonomy loaded) are left alone. Returns
     how many links were added."""
     if not texts:
@@ -313,6 +328,10 @@ def tag_needs(session: Session, texts: dict[str, str]) -> int:
     present = set(session.scalars(select(TaxonomyTerm.id).where(TaxonomyTerm.id.in_(need_ids))))
     carried, direct, derived = _links(session, list(texts), need_ids)
     builtin = _builtin_ids()
+    covered = _covered()
+    given: dict[str, set[str]] = {}
+    for service_id, term_id in direct:
+        given.setdefault(service_id, set()).add(term_id)
     added = 0
     stale: list[str] = []
     for service_id, text in texts.items():
@@ -322,7 +341,7 @@ def tag_needs(session: Session, texts: dict[str, str]) -> int:
         served = {
             need_id
             for need_id in need_term_ids(ids, categories, text)
-            if need_id in present and (service_id, need_id) not in direct
+            if need_id in present and not covered[need_id] & given.get(service_id, set())
         }
         made = derived.get(service_id, {})
         stale += [attribute_id for need_id, attribute_id in made.items() if need_id not in served]
