@@ -11,7 +11,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template
+from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -93,8 +93,18 @@ def _handle_signpost_error(exc: SignpostError) -> ResponseReturnValue:
     return error_response(exc.code, exc.message, exc.errors)
 
 
+PAGE_NOT_FOUND = "There is no page at this address. The link may be wrong or out of date."
+
+
 def _handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
     code = exc.code or 500
+    if code == 404 and request.url_rule is None and prefers_html():
+        # A browser at an address no route knows gets a page it can leave by a link;
+        # API clients keep the JSON error.
+        html = render_template("search/not_found.html", message=PAGE_NOT_FOUND)
+        response = Response(html, 404, content_type="text/html; charset=utf-8")
+        response.vary.add("Accept")
+        return response
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages") or {}
     if messages:
@@ -104,6 +114,8 @@ def _handle_http_exception(exc: HTTPException) -> ResponseReturnValue:
     for name, value in exc.get_headers() if hasattr(exc, "get_headers") else []:
         if name.lower() not in ("content-type", "content-length"):
             response.headers[name] = value
+    if code == 404 and request.url_rule is None:
+        response.vary.add("Accept")  # browsers get the page above
     return response, status
 
 

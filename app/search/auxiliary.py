@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.chunks import chunks
 from app.records.bulk_insert import insert_rows
 from app.search.words import suggestion_keys, vocabulary_words
+from app.taxonomy.needs import everyday_words
 
 word_table = table("service_search_word", column("word"))
 suggestion_table = table(
@@ -74,10 +75,13 @@ def replace_service_suggestions(
 
 
 def add_term_suggestions(bind: Bind, terms: Iterable[tuple[str, str]]) -> None:
-    """Add the suggestions of these taxonomy terms (id, name) where they are missing."""
+    """Add the suggestions of these taxonomy terms (id, name) where they are missing; a
+    need's term is also suggested under its everyday words ("money worries" -> Debt)."""
     rows: list[dict[str, str]] = []
+    everyday = everyday_words()
     for term_id, name in set(terms):
-        rows += suggestion_rows("taxonomy_term", term_id, name)
+        for words in (name, *everyday.get(term_id, ())):
+            rows += suggestion_rows("taxonomy_term", term_id, words)
     insert_ignoring_duplicates(bind, suggestion_table, rows)
 
 

@@ -11,6 +11,7 @@ from app.search.auxiliary import add_term_suggestions, add_vocabulary, replace_s
 from app.search.place_index import refresh_place_index
 from app.search.words import strip_accents, vocabulary_words
 from app.taxonomy import term_keywords
+from app.taxonomy.needs import tag_needs
 
 CHUNK = 500
 
@@ -27,28 +28,45 @@ def linked_terms(session: Session, service_ids: list[str]) -> dict[str, list[tup
     return terms
 
 
+def service_rows(session: Session, service_ids: list[str]) -> list[tuple]:
+    """(id, name, alternate name, description, eligibility, organisation name) of each
+    existing service."""
+    if not service_ids:
+        return []
+    return list(
+        session.execute(
+            select(
+                Service.id,
+                Service.name,
+                Service.alternate_name,
+                Service.description,
+                Service.eligibility_description,
+                Organization.name,
+            )
+            .outerjoin(Organization, Organization.id == Service.organization_id)
+            .where(Service.id.in_(service_ids))
+        ).all()
+    )
+
+
+def service_texts(rows: list[tuple]) -> dict[str, str]:
+    """Service id -> its own words (name, alternate name, description, eligibility), the
+    text the needs' rules read (app/taxonomy/needs.py)."""
+    return {
+        sid: " ".join(p for p in (name, alternate, description, eligibility) if p)
+        for sid, name, alternate, description, eligibility, _org in rows
+    }
+
+
 def service_documents(
-    session: Session, service_ids: list[str], terms: dict[str, list[tuple[str, str]]]
+    rows: list[tuple], terms: dict[str, list[tuple[str, str]]]
 ) -> list[dict[str, str]]:
     """One row per existing service: its name, and a body of description, alternate
     name, organisation name, the names of its taxonomy terms and, for built-in terms,
     their keywords (so "exercise" finds a service tagged "Be active")."""
-    if not service_ids:
-        return []
-    rows = session.execute(
-        select(
-            Service.id,
-            Service.name,
-            Service.alternate_name,
-            Service.description,
-            Organization.name,
-        )
-        .outerjoin(Organization, Organization.id == Service.organization_id)
-        .where(Service.id.in_(service_ids))
-    ).all()
     keywords = term_keywords()
     documents = []
-    for sid, name, alternate, description, org in rows:
+    for sid, name, alternate, description, _eligibility, org in rows:
         term_words: list[str] = []
         for term_id, term_name in terms.get(sid, []):
             term_words += keywords.get(term_id, (term_name,))
@@ -73,6 +91,8 @@ def replace_documents(
 ) -> None:
     """Delete these services' index rows (`delete` takes :ids) and insert fresh ones, with
     their venue index rows, then bring the vocabulary and the suggestions up to date.
+    Each service is first linked to the needs it serves (app/taxonomy/needs.py), so every
+    writer that indexes a service also keeps its needs true.
 
     The vocabulary and the taxonomy terms' suggestions are written once, after the last
     chunk: an import's chunks share most of their words and all of their terms."""
@@ -81,8 +101,10 @@ def replace_documents(
     for chunk in chunks(service_ids, CHUNK):
         session.execute(delete, {"ids": chunk})
         refresh_place_index(session, chunk)
+        rows = service_rows(session, chunk)
+        tag_needs(session, service_texts(rows))  # before the terms are read: they are indexed
         terms = linked_terms(session, chunk)
-        documents = service_documents(session, chunk, terms)
+        documents = service_documents(rows, terms)
         if documents:
             session.execute(insert, documents)
         for document in documents:

@@ -53,6 +53,12 @@ def _keyword_index() -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
     return index
 
 
+@cache
+def _known_stems() -> frozenset[str]:
+    """Every word of every keyword, stemmed."""
+    return frozenset(word for _, stems, _ in _keyword_index() for word in stems)
+
+
 def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
     size = len(needle)
     return any(tuple(haystack[i : i + size]) == needle for i in range(len(haystack) - size + 1))
@@ -67,8 +73,14 @@ def score_terms(text: str) -> dict[str, float]:
         if _contains(stems, keyword_stems):
             score = 10.0 * len(keyword_stems)
         elif len(keyword_words) == 1 and len(keyword_words[0]) >= FUZZY_MIN_LENGTH:
+            # A word that is itself a keyword is no typo of another: "carers" is not
+            # "careers", "walks" not "talks".
             best = max(
-                (fuzz.ratio(word, keyword_words[0]) for word in words if len(word) >= 4),
+                (
+                    fuzz.ratio(word, keyword_words[0])
+                    for word, word_stem in zip(words, stems, strict=True)
+                    if len(word) >= 4 and word_stem not in _known_stems()
+                ),
                 default=0.0,
             )
             score = best / 20 if best >= FUZZY_CUTOFF else 0.0

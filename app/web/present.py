@@ -1,5 +1,6 @@
 """How a service reads on a page: opening times as sentences, cost, distance and walking
-time, how fresh the listing is, and links that are safe to put in an href.
+time, how fresh the listing is (freshness.py), how to join (joining.py), and links that
+are safe to put in an href.
 
 Plain functions of model objects, no Flask: the search results, the service page and the
 printed prescription all describe a service the same way.
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 
 from app.models import Location, Schedule, Service, ServiceAtLocation
 from app.search.places import AREA_WIDE_NAMES, Point, haversine
-from app.services.freshness import REVIEW_MONTHS, months_before
+from app.services.freshness import REVIEW_MONTHS
+from app.web.freshness import Freshness, freshness
+from app.web.joining import service_how_to_join
 from app.weekdays import DAY_CODES, DAY_NAMES
 
 WALKING_METRES_PER_MINUTE = 80
@@ -185,15 +188,44 @@ def nearest_venue(service: Service, point: Point | None) -> ServiceAtLocation | 
     return (placed or venues or [None])[0]
 
 
+def _segments(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _unique(parts: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    kept = []
+    for part in parts:
+        if part.casefold() not in seen:
+            seen.add(part.casefold())
+            kept.append(part)
+    return kept
+
+
 def address_text(location: Location | None) -> str | None:
+    """The venue's address without what its name already says: sources often put the
+    whole address in the name, or the name in the first address line, and "London"
+    twice. "Saint Mark's Church Hall" + "Saint Mark's Church Hall, 130 Market Road"
+    -> "130 Market Road"."""
     if location is None:
         return None
+    named = {part.casefold() for part in _segments(location.name)}
     for address in location.addresses:
         parts = [address.address_1, address.address_2, address.city, address.postal_code]
-        text = ", ".join(p.strip() for p in parts if p and p.strip())
+        segments = _unique(seg for part in parts for seg in _segments(part))
+        text = ", ".join(seg for seg in segments if seg.casefold() not in named)
         if text:
             return text
     return None
+
+
+def where_text(location: Location | None) -> str | None:
+    """The venue's name and address, each part once ("Catford Leisure Centre, 158 Grove
+    Road, London, SE6 1SN")."""
+    if location is None:
+        return None
+    parts = _segments(location.name) + _segments(address_text(location))
+    return ", ".join(_unique(parts)) or None
 
 
 def remote_ways(service: Service) -> list[str]:
@@ -221,82 +253,33 @@ def area_text(service: Service) -> str | None:
     return "; ".join(parts) or None
 
 
-# Freshness ------------------------------------------------------------------------------------
+# Text ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Freshness:
-    text: str  # "Confirmed 2 months ago"
-    iso: str  # "2026-09-01", for <time datetime>
-    stale: bool  # over a year old: worth checking before referring
+def paragraphs(text: str | None) -> list[list[str]]:
+    """A description as paragraphs of lines, as its author broke it (blank lines between
+    paragraphs, single line breaks kept): "a\r\nb\n\nc" -> [["a", "b"], ["c"]]."""
+    blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+    found = []
+    for block in blocks:
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if lines:
+            found.append(lines)
+    return found
 
 
-def ago(days: int) -> str:
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days < 14:
-        return f"{days} days ago"
-    if days < 60:
-        return f"{days // 7} weeks ago"
-    if days < 365:
-        months = days // 30
-        return f"{months} month{'s' if months != 1 else ''} ago"
-    years = days // 365
-    return f"{years} year{'s' if years != 1 else ''} ago"
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip()[:10])
-    except ValueError:
-        return None
-
-
-PEOPLE = ("account:", "review-link:")  # metadata.updated_by of a person's change
-
-
-def person_changed(service: Service) -> dt.date | None:
-    """The day a person (an editor, a moderator, a review link) last changed the listing,
-    from its history; None for a listing only ever imported."""
-    days = [
-        entry.last_action_date.date()
-        for entry in getattr(service, "metadata_entries", None) or []
-        if (entry.updated_by or "").startswith(PEOPLE) and entry.last_action_date is not None
+def category_names(service: Service) -> list[str]:
+    """The names of the categories a service is listed under, each once. An attribute
+    with a value is a source field ("Referral route: Self-referral", ORUK's
+    "deliverable_type: Activity"), not a category, and is left out."""
+    names = [
+        attribute.taxonomy_term.name.strip()
+        for attribute in service.attributes
+        if attribute.taxonomy_term is not None
+        and attribute.taxonomy_term.name
+        and not (attribute.value or "").strip()
     ]
-    return max(days, default=None)
-
-
-def freshness(
-    service: Service, today: dt.date | None = None, review_months: int = REVIEW_MONTHS
-) -> Freshness | None:
-    """How fresh the listing is, for a link worker deciding whether to trust it.
-
-    Past the review period (nobody has confirmed or changed it for `review_months`, the
-    review cycle's rule): "Not confirmed since March 2025". Otherwise "Confirmed 3
-    months ago" from assured_date, or "Updated ..." when a person changed it since; an
-    import alone never reads as a confirmation ("Imported 2 days ago; not confirmed by
-    the organisation"), so it cannot look fresher than a provider's word."""
-    today = today or dt.date.today()
-    assured = _date(service.assured_date)
-    modified = service.last_modified.date() if service.last_modified is not None else None
-    seen = max((day for day in (assured, modified) if day is not None), default=None)
-    if seen is None:
-        return None
-    cutoff = months_before(dt.datetime(today.year, today.month, today.day), review_months)
-    if seen < cutoff.date():
-        return Freshness(f"Not confirmed since {seen:%B %Y}", seen.isoformat(), True)
-    changed = person_changed(service)
-    if assured is not None and (changed is None or assured >= changed):
-        verb, day, note = "Confirmed", assured, ""
-    elif changed is not None:
-        verb, day, note = "Updated", changed, ""
-    else:
-        verb, day, note = "Imported", modified, "; not confirmed by the organisation"
-    days = (today - day).days
-    when = ago(days) if days >= 0 else f"on {day.day} {day:%B %Y}"
-    return Freshness(f"{verb} {when}{note}", day.isoformat(), False)
+    return _unique(names)
 
 
 # Links ----------------------------------------------------------------------------------------
@@ -354,6 +337,7 @@ class Listing:
     website: str | None
     email: str | None
     freshness: Freshness | None
+    how_to_join: str  # one plain line (app/web/joining.py)
 
     @property
     def id(self) -> str:
@@ -376,6 +360,10 @@ class Listing:
     @property
     def address(self) -> str | None:
         return address_text(self.venue.location if self.venue is not None else None)
+
+    @property
+    def where(self) -> str | None:
+        return where_text(self.venue.location if self.venue is not None else None)
 
     @property
     def point(self) -> tuple[float, float] | None:
@@ -439,4 +427,5 @@ def describe(
         website=website,
         email=mailto_href(service.email),
         freshness=freshness(service, today, review_months),
+        how_to_join=service_how_to_join(service),
     )

@@ -18,37 +18,24 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, make_response, redirect, render_template, request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from app.config import whole_number
 from app.db import get_read_session
 from app.errors import Unprocessable
 from app.models import Service
+from app.search import filters as search_filters
+from app.search import kept
 from app.search.places import Point
 from app.services.services import ServiceFilters, list_services, locate
+from app.taxonomy import find_term_ids, needs
 from app.web.capacity import capacity_weeks
 from app.web.present import Listing, describe
 from app.weekdays import WEEKDAY_NAMES
 
-# What a person might say, and the built-in taxonomy term it means.
-NEEDS: tuple[tuple[str, str], ...] = (
-    ("need:loneliness", "Feeling lonely"),
-    ("need:debt", "Money worries and debt"),
-    ("need:benefits", "Help with benefits"),
-    ("activity:active", "Getting active"),
-    ("need:carers", "Caring for someone"),
-    ("need:mental-wellbeing", "Feeling low, anxious or stressed"),
-    ("activity:connected", "Meeting people"),
-    ("activity:creative", "Being creative"),
-    ("activity:learning", "Learning something new"),
-    ("activity:gardening", "Gardening and nature"),
-    ("activity:volunteering", "Volunteering and giving back"),
-    ("need:bereavement", "After a bereavement"),
-    ("need:long-term-conditions", "Living with a long-term condition"),
-    ("activity:dementia-cafes", "Memory problems and dementia"),
-    ("need:housing", "Housing problems"),
-    ("need:employment", "Finding work"),
-)
+# What a person might say, and the built-in taxonomy term it means (app/taxonomy/needs.py).
+NEEDS: tuple[tuple[str, str], ...] = needs.menu()
 PROXIMITIES: tuple[tuple[int, str], ...] = (
     (500, "500 m"),
     (1000, "1 km"),
@@ -211,6 +198,14 @@ class Results:
     page: int
     pages: int
     point: Point | None
+    # Filters no service in the whole directory passes: said, so that "0 found" is not
+    # read as "none near here".
+    never_matching: list[str] = field(default_factory=list)
+
+    @property
+    def first_number(self) -> int:
+        """The number of this page's first result, as the list and the map show it."""
+        return (self.page - 1) * PER_PAGE + 1
 
     @property
     def nearby(self) -> list[Listing]:
@@ -242,7 +237,48 @@ def run_search(form: SearchForm) -> Results | None:
     pages = -(-page.total // PER_PAGE)
     months = whole_number(current_app.config, "SIGNPOST_REVIEW_MONTHS")
     listings = [describe(service, point, review_months=months) for service in page.items]
-    return Results(listings, page.total, form.page, pages, point)
+    never = never_matching(session, form) if page.total == 0 else []
+    return Results(listings, page.total, form.page, pages, point, never)
+
+
+# The filters a directory may hold no data for, and what to say when it holds none.
+FILTER_DATA: tuple[tuple[str, dict[str, Any], str], ...] = (
+    (
+        "wheelchair_accessible",
+        {"wheelchair_accessible": True},
+        "No service in this directory records wheelchair access yet, so that filter "
+        "cannot find anything. Untick it and ask each service.",
+    ),
+    (
+        "free",
+        {"free": True},
+        "No service in this directory records its cost as free yet.",
+    ),
+    (
+        "referral",
+        {"referral": "self"},
+        "No service in this directory records self-referral yet.",
+    ),
+    (
+        "open_on",
+        {},
+        "No service in this directory records opening days yet.",
+    ),
+)
+
+
+def never_matching(session: Session, form: SearchForm) -> list[str]:
+    """For each filter the search used that no active service anywhere passes on its
+    own, a sentence saying the data has none."""
+    said = []
+    for name, values, sentence in FILTER_DATA:
+        chosen = getattr(form, name)
+        if not chosen:
+            continue
+        wanted = values or {name: chosen}
+        if list_services(session, ServiceFilters(**wanted), 1, 1).total == 0:
+            said.append(sentence)
+    return said
 
 
 def friendly_error(name: str, message: str) -> str:
@@ -251,6 +287,26 @@ def friendly_error(name: str, message: str) -> str:
     if name == "taxonomy_term":
         return "That need is not in this directory yet. Choose another."
     return message.split(": ", 1)[-1]
+
+
+def needs_with_services(session: Session) -> tuple[tuple[str, str], ...]:
+    """The menu's needs that at least one active service serves: a need that can only
+    ever find nothing is not offered. Kept until the directory changes."""
+
+    def read() -> list[str]:
+        found = []
+        for code, _label in NEEDS:
+            term_ids = find_term_ids(session, code)
+            if term_ids and session.scalar(
+                select(Service.id)
+                .where(Service.status == "active", search_filters.tagged(term_ids).service)
+                .limit(1)
+            ):
+                found.append(code)
+        return found
+
+    served = set(kept.kept(session, ("needs with services",), read))
+    return tuple((code, label) for code, label in NEEDS if code in served)
 
 
 def shortlist_names(ids: list[str]) -> list[tuple[str, str]]:
@@ -265,8 +321,10 @@ def shortlist_names(ids: list[str]) -> list[tuple[str, str]]:
 def change_shortlist(args: MultiDict) -> Response | None:
     """Adding to or removing from the shortlist without JavaScript: a redirect to the
     same search with the new shortlist (None when the request changes nothing)."""
-    if not any(key in args for key in ("add", "remove", "add_picked", "clear")):
+    if not any(key in args for key in ("add", "remove", "add_picked", "clear", "new_patient")):
         return None
+    if "new_patient" in args:  # the next person starts from an empty search and list
+        return redirect("/", code=303)
     form = read_form(args)
     shortlist = list(form.shortlist)
     added = parse_ids(args.getlist("add"))
@@ -293,7 +351,7 @@ def search_page() -> Response:
         "search/search.html",
         form=form,
         results=results,
-        needs=NEEDS,
+        needs=needs_with_services(get_read_session()),
         proximities=PROXIMITIES,
         weekdays=WEEKDAYS,
         shortlist=shortlist_names(form.shortlist),

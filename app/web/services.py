@@ -33,7 +33,15 @@ from app.errors import BadRequest, NotFound
 from app.models import Service, Source, SourceRecord
 from app.services.moderation import MAX_MESSAGE, report_problem
 from app.services.services import get_service
-from app.web.present import address_text, describe, has_point, opening_times, safe_url
+from app.web.present import (
+    address_text,
+    category_names,
+    describe,
+    has_point,
+    opening_times,
+    paragraphs,
+    safe_url,
+)
 from app.web.search import parse_ids
 
 blp = Blueprint("service_page", __name__)
@@ -150,6 +158,8 @@ def render_service(service: Service, report: ReportForm, status: int = 200) -> R
         sources=sources,
         provenance=provenance_text(sources),
         safe_url=safe_url,
+        paragraphs=paragraphs,
+        categories=category_names(service),
         report=report,
         reported=request.args.get("reported") == "1",
         csrf_token=form_token(),
@@ -201,5 +211,5 @@ def report(service_id: str) -> Response:
         form.errors = {"form": "Too many reports have come from here. Please try again later."}
         return render_service(service, form, 429)
     session.commit()
-    target = url_for(".show", service_id=service.id, reported="1", _anchor="report")
+    target = url_for(".show", service_id=service.id, reported="1", _anchor="reported")
     return redirect(target, code=303)

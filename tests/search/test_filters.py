@@ -196,6 +196,7 @@ def test_need_by_built_in_term_id_includes_descendants(client, sample):
     creative = builtin_term_id("activity:connected")
     assert names(client, f"/services?taxonomy_term_id={creative}") == [
         "Brixton Community Garden Volunteering",  # volunteering
+        "Carers' Café",  # tagged "Connect": a "Meeting people" service (app/taxonomy/needs.py)
         "Hackney Men's Shed",
         "Knit and Natter",
     ]

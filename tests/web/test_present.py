@@ -5,12 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.web.freshness import ago, freshness
 from app.web.present import (
-    ago,
     clock,
     cost_text,
     distance_text,
-    freshness,
     mailto_href,
     safe_url,
     schedule_text,
@@ -176,6 +175,7 @@ def test_freshness_falls_back_to_last_modified_and_flags_old_listings():
     assert (found.text, found.stale) == ("Not confirmed since October 2024", True)
     assert freshness(service(), TODAY) is None
     future = freshness(service(assured_date="2027-01-05"), TODAY)
+    assert future.confirmed
     assert future.text == "Confirmed on 5 January 2027"
 
 
@@ -203,3 +203,13 @@ def test_phone_and_email_links():
     assert tel_href("ask at reception") is None
     assert mailto_href("hello@example.org") == "mailto:hello@example.org"
     assert mailto_href("javascript:alert(1)//@x.org") is None
+
+
+def test_a_record_only_imported_today_never_looks_fresher_than_a_confirmation():
+    """The link worker trusts a provider's confirmation a year ago more than an import
+    this morning that nobody checked: the import is flagged, never "Updated today"."""
+    imported = freshness(service(last_modified=dt.datetime(2026, 11, 23, tzinfo=dt.UTC)), TODAY)
+    assert imported.text == "Imported today; not confirmed by the organisation"
+    assert (imported.stale, imported.confirmed) == (True, False)
+    confirmed = freshness(service(assured_date="2025-12-01"), TODAY)
+    assert confirmed.text == "Confirmed 11 months ago" and confirmed.confirmed

@@ -5,6 +5,9 @@
   "use strict";
 
   var KEY = "signpost.prescription";
+  var SAVED = KEY + ".saved"; // when the shortlist last changed, in ms since 1970
+  // A shortlist untouched this long belongs to an earlier patient: it is not shown to the next.
+  var KEEP_MS = 3 * 60 * 60 * 1000;
   var ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
   function $(selector, root) { return (root || document).querySelector(selector); }
@@ -73,6 +76,11 @@
   }
 
   function read() {
+    var saved = parseInt(storage.getItem(SAVED) || "0", 10);
+    if (!saved || Date.now() - saved > KEEP_MS) {
+      storage.removeItem(KEY);
+      return [];
+    }
     try {
       var items = JSON.parse(storage.getItem(KEY) || "[]");
       return Array.isArray(items) ? items.filter(function (item) {
@@ -96,8 +104,13 @@
     return n + (n === 1 ? " activity" : " activities") + " in the prescription";
   }
 
-  function save() {
+  function store() {
     storage.setItem(KEY, JSON.stringify(shortlist));
+    storage.setItem(SAVED, String(Date.now()));
+  }
+
+  function save() {
+    store();
     render();
   }
 
@@ -115,7 +128,7 @@
   var fromUrl = new URLSearchParams(window.location.search).get("shortlist");
   if (fromUrl) {
     fromUrl.split(",").forEach(function (id) { add(id.trim()); });
-    storage.setItem(KEY, JSON.stringify(shortlist));
+    store();
   }
 
   function prescriptionUrl() {
@@ -192,8 +205,14 @@
   }
 
   document.addEventListener("click", function (event) {
-    var target = event.target.closest("[data-shortlist-toggle], [data-shortlist-remove], [data-add-picked], [data-shortlist-clear]");
+    var target = event.target.closest("[data-shortlist-toggle], [data-shortlist-remove], [data-add-picked], [data-shortlist-clear], [data-new-patient]");
     if (!target) { return; }
+    if (target.hasAttribute("data-new-patient")) {
+      // Forget this patient's list here; the form then goes to an empty search.
+      shortlist = [];
+      store();
+      return;
+    }
     if (target.hasAttribute("data-shortlist-toggle")) {
       event.preventDefault();
       var id = target.getAttribute("data-shortlist-toggle");
