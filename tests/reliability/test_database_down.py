@@ -8,12 +8,15 @@ cluster of its own between requests and starts it again.
 
 from __future__ import annotations
 
+import csv
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -215,3 +218,78 @@ def test_postgresql_stopped_while_serving_then_restarted(cluster):
     assert client.get("/services").status_code == 200
     assert client.get("/healthz").status_code == 200
     app.extensions["signpost_db"].engine.dispose()
+
+
+# PostgreSQL stopped during an import: one transaction, so all of the last import stays.
+
+CAREPLACE = ["Service ID", "Service name", "Provider name", "Postcode", "Telephone", "Cost"]
+
+
+def careplace(path: Path, rows: int, name: str) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CAREPLACE)
+        writer.writerows(
+            [f"S{n}", f"{name} {n}", "Camden Health Walks", "NW5 1QR", "020 7946 0101", "Free"]
+            for n in range(1, rows + 1)
+        )
+    return path
+
+
+def active_names(url: str) -> list[str]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        names = connection.execute(
+            text("SELECT name FROM service WHERE status = 'active' ORDER BY name")
+        ).scalars()
+        found = list(names)
+    engine.dispose()
+    return found
+
+
+def wait_for_writes(url: str, process: subprocess.Popen, seconds: float = 120) -> bool:
+    """True once another connection holds a write lock in the database (the import's
+    transaction has begun writing); False if the import ended first."""
+    engine = make_engine(url)
+    query = text(
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "WHERE l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid() "
+        "AND c.relname IN ('service', 'source_record', 'location')"
+    )
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            with engine.connect() as connection:
+                if connection.execute(query).scalar():
+                    return True
+            time.sleep(0.05)
+        return False
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgis_only
+def test_postgresql_stopped_during_an_import_keeps_the_last_import_whole(cluster, tmp_path):
+    signpost = [str(Path(sys.executable).parent / "signpost"), "import", "careplace"]
+    env = {**os.environ, "DATABASE_URL": cluster.url}
+    source = ["--source", "careplace-camden", "--silent", "--no-dedupe"]
+    first = careplace(tmp_path / "first.csv", 20, "Heath walk")
+    subprocess.run([*signpost, str(first), *source], env=env, check=True, capture_output=True)
+    before = active_names(cluster.url)
+    assert len(before) == 20
+
+    bigger = careplace(tmp_path / "bigger.csv", 4000, "Park walk")
+    importing = subprocess.Popen(
+        [*signpost, str(bigger), *source], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert wait_for_writes(cluster.url, importing), importing.communicate()[0]
+    cluster.stop("immediate")  # as if the database server lost power mid-import
+    output, _ = importing.communicate(timeout=120)
+    assert importing.returncode != 0
+    assert "Traceback" not in output and output.strip()  # said, in a line or two
+
+    cluster.start()
+    assert active_names(cluster.url) == before  # nothing half-written, nothing withdrawn
+    subprocess.run([*signpost, str(bigger), *source], env=env, check=True, capture_output=True)
+    assert len(active_names(cluster.url)) == 4000
