@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from app.api.blueprint import Blueprint
-from app.api.responses import errors, listing_response, object_response, require_uuid
+from app.api.responses import NDJSON_ANSWER, errors, listing_response, object_response, require_uuid
 from app.db import get_read_session
 from app.services.organizations import get_organization, organization_listing
 from schemas.organization import (
@@ -21,6 +21,7 @@ blp = Blueprint("organizations", __name__, url_prefix="/organizations", descript
 class Organizations(MethodView):
     @blp.arguments(OrganizationListArgs, location="query")
     @blp.response(200, page_of(OrganizationSchema, "OrganizationPage", OrganizationDetailSchema))
+    @blp.doc(**NDJSON_ANSWER)
     @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """A page of organizations"""

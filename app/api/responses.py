@@ -37,6 +37,24 @@ def listing_response(listing: Listing, schema: Schema, args: dict[str, Any]) -> 
     return Response(stream_with_context(lines()), mimetype="application/x-ndjson")
 
 
+NDJSON_ANSWER = {
+    "responses": {
+        200: {
+            "content": {
+                "application/x-ndjson": {
+                    "schema": {
+                        "type": "object",
+                        "description": "With format=ndjson: every result, one object a line, "
+                        "each as the page's `contents` holds it (no envelope, no paging)",
+                    }
+                }
+            }
+        }
+    }
+}
+"""What a list operation documents beside its JSON page (`@blp.doc(**NDJSON_ANSWER)`)."""
+
+
 def object_response(obj: Any, schema: Schema) -> Response:
     return jsonify(dumper(schema)(obj))
 

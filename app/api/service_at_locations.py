@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from app.api.blueprint import Blueprint
-from app.api.responses import errors, listing_response, object_response, require_uuid
+from app.api.responses import NDJSON_ANSWER, errors, listing_response, object_response, require_uuid
 from app.api.services import filters_from
 from app.db import get_read_session
 from app.services.services import get_service_at_location, service_at_location_listing
@@ -25,6 +25,7 @@ class ServiceAtLocations(MethodView):
         200,
         page_of(ServiceAtLocationListSchema, "ServiceAtLocationPage", ServiceAtLocationFullSchema),
     )
+    @blp.doc(**NDJSON_ANSWER)
     @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """A page of service_at_locations, filtered like /services; with a place, nearest first

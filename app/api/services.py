@@ -6,6 +6,7 @@ from flask.views import MethodView
 from app.api.blueprint import Blueprint
 from app.api.responses import (
     CONDITIONAL_HEADERS,
+    NDJSON_ANSWER,
     conditional_response,
     errors,
     listing_response,
@@ -73,6 +74,7 @@ class Services(MethodView):
     @blp.response(
         200, page_of(ServiceListSchema, "ServicePage", ServiceMinimalSchema, ServiceSchema)
     )
+    @blp.doc(**NDJSON_ANSWER)
     @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """A page of services, filtered; with a postcode or lat/lon, nearest first

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from app.api.blueprint import Blueprint
-from app.api.responses import errors, listing_response, object_response, require_uuid
+from app.api.responses import NDJSON_ANSWER, errors, listing_response, object_response, require_uuid
 from app.db import get_read_session
 from app.services.taxonomies import get_taxonomy, taxonomy_listing
 from schemas.page import SearchPageArgs, page_of
@@ -16,6 +16,7 @@ blp = Blueprint("taxonomies", __name__, url_prefix="/taxonomies", description="T
 class Taxonomies(MethodView):
     @blp.arguments(SearchPageArgs, location="query")
     @blp.response(200, page_of(TaxonomySchema, "TaxonomyPage"))
+    @blp.doc(**NDJSON_ANSWER)
     @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """A page of taxonomies"""

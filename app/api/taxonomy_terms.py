@@ -3,7 +3,14 @@
 from flask.views import MethodView
 
 from app.api.blueprint import Blueprint
-from app.api.responses import errors, listing_response, object_response, optional_str, require_uuid
+from app.api.responses import (
+    NDJSON_ANSWER,
+    errors,
+    listing_response,
+    object_response,
+    optional_str,
+    require_uuid,
+)
 from app.db import get_read_session
 from app.services.taxonomies import get_taxonomy_term, taxonomy_term_listing
 from schemas.page import TaxonomyTermListArgs, page_of
@@ -18,6 +25,7 @@ blp = Blueprint(
 class TaxonomyTerms(MethodView):
     @blp.arguments(TaxonomyTermListArgs, location="query")
     @blp.response(200, page_of(TaxonomyTermSchema, "TaxonomyTermPage"))
+    @blp.doc(**NDJSON_ANSWER)
     @errors(blp, {422: "A query parameter is invalid"})
     def get(self, args):
         """A page of taxonomy terms (top_only: no parent; parent_id: children of one term)"""

@@ -93,6 +93,7 @@ class Schedule(Base):
         primaryjoin="and_(foreign(Attribute.link_id) == Schedule.id, "
         "Attribute.link_entity == 'schedule')",
         viewonly=True,
+        order_by="Attribute.id",
     )
 
 

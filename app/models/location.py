@@ -69,6 +69,7 @@ class Location(Base):
         primaryjoin="and_(foreign(Attribute.link_id) == Location.id, "
         "Attribute.link_entity == 'location')",
         viewonly=True,
+        order_by="Attribute.id",
     )
 
 

@@ -59,6 +59,7 @@ class Organization(Base):
         primaryjoin="and_(foreign(Attribute.link_id) == Organization.id, "
         "Attribute.link_entity == 'organization')",
         viewonly=True,
+        order_by="Attribute.id",
     )
 
 

@@ -85,6 +85,7 @@ class Service(Base):
         primaryjoin="and_(foreign(Attribute.link_id) == Service.id, "
         "Attribute.link_entity == 'service')",
         viewonly=True,
+        order_by="Attribute.id",
     )
     metadata_entries: Mapped[list[MetadataEntry]] = relationship(
         primaryjoin="and_(foreign(MetadataEntry.resource_id) == Service.id, "
@@ -121,6 +122,7 @@ class ServiceAtLocation(Base):
         primaryjoin="and_(foreign(Attribute.link_id) == ServiceAtLocation.id, "
         "Attribute.link_entity == 'service_at_location')",
         viewonly=True,
+        order_by="Attribute.id",
     )
 
 

@@ -20,6 +20,11 @@ WRITES = load_schema(OPENAPI, coverage=COVER_WRITES).exclude(method="GET")
 @READS.parametrize()
 @FUZZ_SETTINGS
 def test_read_operations_answer_as_documented(case, fuzzed):
+    # format=ndjson streams inside the request's session, and schemathesis never closes
+    # a streamed answer, which leaves that session's savepoint open under the test's:
+    # the streams are proven by tests/api/test_ndjson.py and test_oruk_validator.py.
+    if (case.query or {}).get("format") == "ndjson":
+        case.query["format"] = "json"
     case.call_and_validate(app=fuzzed.app, headers=fuzzed.headers, checks=CHECKS)
 
 
