@@ -99,6 +99,7 @@ def test_search_open_a_service_and_print_a_prescription(page, live_server, conso
     page.goto(live_server + "/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Prescription").click()
     page.wait_for_selector(".prescription-item")
+    page.wait_for_load_state("load")  # its scripts loaded, before the next page aborts them
     assert page.locator(".prescription-item").count() == 2
 
     page.goto(live_server + "/boroughs")
