@@ -18,6 +18,9 @@ against its IP address (behind nginx set `SIGNPOST_PROXY_COUNT`, or every client
 at will (`POST /tokens`), so a per-token allowance would be unlimited. CORS preflights
 (OPTIONS) are never counted.
 
+Problem reports (`POST /services/{id}/reports` and the service page's form) are always
+limited to 10 an hour from one address; only accepted reports count.
+
 Sign-in failures (the sign-in page and `POST /tokens`, wrong email or password) are
 always limited: 5 per 15 minutes for one account from one address, and 30 per 15
 minutes from one address whatever the account. Keyed on the pair, not the account
@@ -76,6 +79,8 @@ SEARCH_ENDPOINTS: dict[str, frozenset[str] | None] = {
     "referral_pages.my_referrals": frozenset({"code"}),
 }
 SIGN_IN_ENDPOINTS = frozenset({"web_account.sign_in", "accounts.Tokens"})
+REPORT_ENDPOINTS = frozenset({"workflow.ServiceReports", "service_page.report"})
+REPORTS_PER_ADDRESS = "10 per hour"
 SIGN_IN_PER_ACCOUNT = "5 per 15 minutes"  # one account from one address
 SIGN_IN_PER_ADDRESS = "30 per 15 minutes"  # one address, any accounts
 SIGN_IN_SCOPES = ("sign-in", "sign-in-address")
@@ -131,6 +136,7 @@ def init_rate_limits(app: Flask) -> None:
         if (rate := parse_rate(app.config.get(setting), setting)) is not None
     ]
     limits += sign_in_limits()
+    limits.append(report_limit())
     limiter = Limiter(
         client_key,
         application_limits=limits,
@@ -169,6 +175,24 @@ def sign_in_limits() -> list[ApplicationLimit]:
         )
         for scope in SIGN_IN_SCOPES
     ]
+
+
+def report_limit() -> ApplicationLimit:
+    """Accepted problem reports (202 from the API, 303 from the page) per address."""
+
+    def accepted(response: Response) -> bool:
+        return response.status_code in (202, 303)
+
+    def not_report() -> bool:
+        return request.method != "POST" or request.endpoint not in REPORT_ENDPOINTS
+
+    return ApplicationLimit(
+        REPORTS_PER_ADDRESS,
+        key_function=address_key,
+        scope="report",
+        exempt_when=not_report,
+        deduct_when=accepted,
+    )
 
 
 def _not(kind: str):
@@ -234,6 +258,11 @@ def refusal(limit: RequestLimit) -> RateLimited:
     if scope in SIGN_IN_SCOPES:
         minutes = math.ceil(seconds / 60)
         message = f"Too many attempts; try again in {minutes} minute{'s' * (minutes != 1)}."
+        return RateLimited(message, seconds)
+    if scope == "report":
+        minutes = math.ceil(seconds / 60)
+        plural = "s" * (minutes != 1)
+        message = f"Too many reports from this address; try again in {minutes} minute{plural}."
         return RateLimited(message, seconds)
     who = "this API token" if limit.request_args[-2].startswith("account:") else "this address"
     what = "searches" if scope == "search" else "changes"

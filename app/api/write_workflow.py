@@ -13,7 +13,7 @@ from flask.views import MethodView
 from app.api.blueprint import Blueprint
 from app.api.responses import errors, page_response, require_uuid
 from app.api.staff import staff_write
-from app.auth.current import api_account, client_ip, optional_api_account, own_organizations
+from app.auth.current import api_account, optional_api_account, own_organizations
 from app.auth.setup import flag
 from app.db import get_session
 from app.services.claims import request_claim
@@ -110,7 +110,6 @@ class ServiceReports(MethodView):
             require_uuid(service_id),
             args["message"],
             args.get("contact_email"),
-            ip=client_ip(),
             account=optional_api_account(),
         )
         db.commit()

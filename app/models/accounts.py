@@ -6,8 +6,7 @@ links an editor to the organisations they keep current. `ApiToken` holds only th
 sha256 of a machine client's token. `ChangeRequest` is the moderation queue: edits
 waiting for a moderator, claims, problem reports and import conflicts. `FieldLock`
 remembers the fields a person changed, so an import never silently overwrites them.
-`RateEvent` counts attempts (failed sign-ins, reports) across processes; `FollowUp`
-flags a listing nobody has confirmed for a long time.
+`FollowUp` flags a listing nobody has confirmed for a long time.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UTCDateTime, id_column, text
@@ -79,18 +78,6 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class RateEvent(Base):
-    """One counted attempt (`action` "sign_in_failure", "report") by one key (account, IP)."""
-
-    __tablename__ = "rate_event"
-    __table_args__ = (Index("ix_rate_event_lookup", "action", "key", "at"),)
-
-    id: Mapped[str] = id_column()
-    action: Mapped[str] = mapped_column(Text)
-    key: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ChangeRequest(Base):

@@ -16,7 +16,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.auth.accounts import get_account, link_organization
-from app.auth.ratelimit import REPORT, check_limit, record_event
 from app.errors import Conflict, Forbidden, NotFound, SignpostError, Unprocessable
 from app.models import Service, new_id
 from app.models.accounts import Account, ChangeRequest, FieldLock
@@ -186,11 +185,10 @@ def report_problem(
     message: str,
     contact_email: str | None = None,
     *,
-    ip: str | None = None,
     account: Account | None = None,
 ) -> ChangeRequest:
     """Queue "report a problem with this listing" for a moderator. Anyone may report;
-    with `ip` given, reports are limited to 10 an hour from one address."""
+    app/ratelimit.py limits reports to 10 an hour from one address."""
     now = dt.datetime.now(dt.UTC)
     service = session.get(Service, service_id)
     if service is None:
@@ -207,9 +205,6 @@ def report_problem(
     if errors:
         name, problems = next(iter(errors.items()))
         raise Unprocessable(f"Invalid json field '{name}': {problems[0]}", {"json": errors})
-    if ip:
-        check_limit(session, REPORT, [f"ip:{ip}"], now)
-        record_event(session, REPORT, [f"ip:{ip}"], now)
     request = ChangeRequest(
         id=new_id(),
         kind="report",

@@ -26,7 +26,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.csrf import check_csrf, csrf_token
-from app.auth.ratelimit import TooManyRequests
 from app.db import get_read_session, get_session
 from app.dedupe.review import alias_of
 from app.errors import BadRequest, NotFound
@@ -203,13 +202,7 @@ def report(service_id: str) -> Response:
         return render_service(service, form, 400)
     if form.errors:
         return render_service(service, form, 422)
-    try:
-        report_problem(
-            session, service.id, form.message, form.contact_email or None, ip=request.remote_addr
-        )
-    except TooManyRequests:
-        form.errors = {"form": "Too many reports have come from here. Please try again later."}
-        return render_service(service, form, 429)
+    report_problem(session, service.id, form.message, form.contact_email or None)
     session.commit()
     target = url_for(".show", service_id=service.id, reported="1", _anchor="reported")
     return redirect(target, code=303)

@@ -3,6 +3,8 @@ queue; moderators see the diff and approve or reject with a reason."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.models import new_id
@@ -189,11 +191,34 @@ def test_a_report_needs_a_message(client, sample, body, field):
 
 
 def test_reports_are_rate_limited_per_address(client, sample):
+    for _ in range(3):  # refused reports do not count
+        assert client.post(f"/services/{KNIT}/reports", json={"message": ""}).status_code == 422
     for _ in range(10):
         response = client.post(f"/services/{KNIT}/reports", json={"message": "Closed"})
         assert response.status_code == 202
     response = client.post(f"/services/{KNIT}/reports", json={"message": "Closed"})
-    assert response.status_code == 429 and response.headers["Retry-After"]
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 3000
+    assert response.get_json()["message"].startswith("Too many reports from this address")
+    other = client.post(
+        f"/services/{KNIT}/reports",
+        json={"message": "Closed"},
+        environ_overrides={"REMOTE_ADDR": "192.0.2.9"},
+    )
+    assert other.status_code == 202  # another address has its own allowance
+
+
+def test_the_report_form_shares_the_limit_and_answers_a_page(client, sample):
+    for _ in range(10):
+        client.post(f"/services/{KNIT}/reports", json={"message": "Closed"})
+    page = client.get(f"/service/{KNIT}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(
+        f"/service/{KNIT}/report",
+        data={"message": "Closed", "csrf_token": token},
+        headers={"Accept": "text/html"},
+    )
+    assert response.status_code == 429 and response.mimetype == "text/html"
+    assert response.headers["Retry-After"]
 
 
 def test_report_problem_is_a_plain_function_for_the_web_pages(session, sample):
