@@ -21,11 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from harness import fresh_engine  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from app import migrate  # noqa: E402
-from app.db import make_engine  # noqa: E402
 from app.models import Organization, Service  # noqa: E402
 from app.models.accounts import Account, AccountOrganization  # noqa: E402
 from app.models.mail import MailMessage  # noqa: E402
@@ -68,12 +67,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="signpost-bench-")
     url = args.database or f"sqlite:///{folder}/bench.db"
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
-            connection.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-    migrate.upgrade(engine)
+    engine = fresh_engine(url)
     with Session(engine) as session:
         started = time.perf_counter()
         generate(session, args.services)

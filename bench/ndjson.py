@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from search import build, get  # noqa: E402
+from search import build, get, serve  # noqa: E402
 from search_data import NEEDS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,22 +35,6 @@ STREAMS = {
     "services_need": f"/services?format=ndjson&taxonomy_term={NEEDS[0]}",
     "service_at_locations": "/service_at_locations?format=ndjson",
 }
-
-
-def serve(url: str, port: int) -> subprocess.Popen:
-    """One sync gunicorn worker; a long timeout, as a whole-directory stream takes minutes."""
-    env = os.environ | {"DATABASE_URL": url, "SIGNPOST_RATE_LIMIT_SEARCH": ""}
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "1", "--timeout", "900", "-b",
-               f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    for _ in range(100):
-        try:
-            get(port, "/")
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("the server did not start")
 
 
 def worker_pid(server_pid: int) -> int:
@@ -92,7 +74,7 @@ def measure(url: str, port: int, names: list[str]) -> None:
     print(f"{'stream':<22}{'rows':>8}{'MB':>8}{'s':>7}{'rows/s':>8}{'RSS MB':>8}{'+peak MB':>9}")
     for name in names:
         path = STREAMS[name]
-        server = serve(url, port)
+        server = serve(url, port, 1, timeout=900)  # a whole-directory stream takes minutes
         try:
             pid = worker_pid(server.pid)
             get(port, path.replace("format=ndjson", "per_page=5"))  # warm: imports, caches

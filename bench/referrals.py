@@ -23,12 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text  # noqa: E402
+from harness import fresh_engine  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from app import migrate  # noqa: E402
 from app.chunks import chunks  # noqa: E402
-from app.db import make_engine  # noqa: E402
 from app.models import Location, Service, ServiceAtLocation  # noqa: E402
 from app.models.referrals import DECLINE_REASONS, REFERRAL_STATUSES, Referral  # noqa: E402
 from app.referrals.codes import new_code  # noqa: E402
@@ -92,12 +91,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="signpost-bench-")
     url = args.database or f"sqlite:///{folder}/bench.db"
-    engine = make_engine(url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
-            connection.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-    migrate.upgrade(engine)
+    engine = fresh_engine(url)
     with Session(engine) as session:
         label = f"generate {args.referrals:,} referrals to {args.services:,} services"
         timed(f"{label} ({engine.dialect.name})",

@@ -125,11 +125,13 @@ KINDS = ["floor", "pc_2km", "pc_2km_need", "pc_2km_text", "pc_2km_filters", "lin
          "outward_2km_need", "sal_pc_2km_need", "text_typo", "suggest"]  # fmt: skip
 
 
-def serve(url: str, port: int, workers: int) -> subprocess.Popen:
+def serve(url: str, port: int, workers: int, timeout: int = 30) -> subprocess.Popen:
+    """gunicorn with `workers` sync workers (`timeout`: seconds a request may take)."""
     # One address sends every request: measure the search, not the per-client rate limit.
     env = os.environ | {"DATABASE_URL": url, "SIGNPOST_RATE_LIMIT_SEARCH": ""}
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-b",
-               f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"]  # fmt: skip
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "--timeout",
+               str(timeout), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+               "app:create_app()"]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     for _ in range(100):
         try:
