@@ -65,10 +65,7 @@ def subscribe(
     hears of changes from now on: a mirror first copies the directory (a dump, or
     `format=ndjson`), then follows the webhooks."""
     check_receiver(url, allow_private=allow_private)
-    count = len(list(session.scalars(select(WebhookSubscription.id).where(
-        WebhookSubscription.token_id == token_id, WebhookSubscription.active.is_(True)
-    ))))  # fmt: skip
-    if count >= MAX_SUBSCRIPTIONS_PER_TOKEN:
+    if len(subscriptions_of(session, token_id)) >= MAX_SUBSCRIPTIONS_PER_TOKEN:
         raise Unprocessable(f"A token may have at most {MAX_SUBSCRIPTIONS_PER_TOKEN} webhooks.")
     secret = secrets.token_urlsafe(32)
     row = WebhookSubscription(
